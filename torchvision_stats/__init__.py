@@ -1,0 +1,3 @@
+"""torchvision-stats: torchvision's pre-trained weight tables as clean, comparable data."""
+
+__version__ = "0.1.0"

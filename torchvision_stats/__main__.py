@@ -1,0 +1,5 @@
+import sys
+
+from torchvision_stats.cli import main
+
+sys.exit(main())

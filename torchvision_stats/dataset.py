@@ -1,0 +1,55 @@
+"""The weight tables of one docs page together with where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from torchvision_stats import registry
+from torchvision_stats.normalize import normalize_page
+from torchvision_stats.parse import PageError, parse_weight_tables
+
+
+class InvalidPage(ValueError):
+    """The page was fetched but holds no weight table we can read."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    url: str
+    fetched_at: datetime  # timezone-aware, UTC
+    page_version: str | None  # what the page calls itself, e.g. "main (0.25.0a0+218d2ab)"
+    sha256: str  # of the page's bytes
+
+
+@dataclass
+class WeightTables:
+    tables: dict[str, pd.DataFrame]  # category slug → normalised table, in registry order
+    provenance: Provenance
+    missing_categories: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(table) for table in self.tables.values())
+
+    def categories(self) -> list[registry.Category]:
+        return [registry.CATEGORIES[slug] for slug in self.tables]
+
+
+def weight_tables_from_html(
+    html: str | bytes, *, url: str, fetched_at: datetime, sha256: str
+) -> WeightTables:
+    """Parse and normalise one page; raises InvalidPage when no weight table is found."""
+    try:
+        parsed = parse_weight_tables(html)
+    except PageError as error:
+        raise InvalidPage(f"The page could not be read: {error}.") from error
+    if not parsed.tables:
+        raise InvalidPage("The page has no table of model weights (the docs may have changed their layout).")
+    normalized = normalize_page(parsed, url)
+    provenance = Provenance(url, fetched_at, normalized.page_version, sha256)
+    ordered = {slug: normalized.tables[slug] for slug in registry.CATEGORIES if slug in normalized.tables}
+    return WeightTables(ordered, provenance, normalized.missing_categories, normalized.problems)

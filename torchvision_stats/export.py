@@ -1,0 +1,92 @@
+"""Tables → files people open in spreadsheets: CSV and JSON, with provenance.
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
+return) get a leading apostrophe. Numbers are never touched: -1.5 in a metric column stays -1.5.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from torchvision_stats.dataset import WeightTables
+
+FORMATS = ("csv", "json")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot be read as spreadsheet formulas."""
+    safe = frame.copy()
+    for label in safe.columns:
+        if pd.api.types.is_numeric_dtype(safe[label]):
+            continue
+        column = safe[label]
+        risky = column.notna() & column.astype("str").str.startswith(_FORMULA_STARTS)
+        if risky.any():
+            safe[label] = column.where(~risky, "'" + column.astype("str"))
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+
+
+def json_bytes(frame: pd.DataFrame) -> bytes:
+    """Records, one per weight; missing values are null."""
+    return frame.to_json(orient="records", indent=1, force_ascii=False).encode("utf-8")
+
+
+def provenance_record(data: WeightTables, source: str) -> dict:
+    provenance = data.provenance
+    return {
+        "url": provenance.url,
+        "fetched_at": provenance.fetched_at.isoformat(),
+        "page_version": provenance.page_version,
+        "sha256": provenance.sha256,
+        "source": source,
+        "rows": {slug: len(table) for slug, table in data.tables.items()},
+        "missing_categories": data.missing_categories,
+        "problems": data.problems,
+    }
+
+
+def category_files(data: WeightTables, source: str, file_format: str = "csv") -> dict[str, bytes]:
+    """File name → content: one file per category, named by slug, plus provenance.json."""
+    encode = csv_bytes if file_format == "csv" else json_bytes
+    files = {f"{slug}.{file_format}": encode(table) for slug, table in data.tables.items()}
+    files["provenance.json"] = json.dumps(provenance_record(data, source), indent=1).encode("utf-8")
+    return files
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write all files or none: they are made in a temporary folder beside `out_dir`, then moved."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        out_dir.mkdir(exist_ok=True)
+        written = []
+        for name in files:
+            target = out_dir / name
+            (staging / name).replace(target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

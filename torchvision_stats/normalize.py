@@ -1,0 +1,153 @@
+"""Raw tables → typed pandas tables whose columns are the registry's labels.
+
+Every row of the page becomes a row here. A cell that cannot be read becomes NaN and a
+problem is reported; nothing is dropped silently and no value is invented.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import pandas as pd
+
+from torchvision_stats import naming, registry
+from torchvision_stats.parse import ParsedPage, RawTable
+
+# Texts the docs use for "no value". They are missing data, not parse failures.
+_MISSING_TEXTS = frozenset({"", "nan", "n/a", "na", "-", "\u2013", "\u2014", "\u2212", "none", "?"})
+_SUFFIX_SCALE = {"": 1.0, "k": 1e-3, "m": 1.0, "b": 1e3, "g": 1e3}
+_NUMBER = re.compile(r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(?P<suffix>[kmbg]?)%?$")
+# Resolved once: looking a dtype up by name costs more than filling the column.
+_METRIC_DTYPE = pd.api.types.pandas_dtype("float64")
+_TEXT_DTYPE = pd.api.types.pandas_dtype("str")
+_THOUSANDS = re.compile(r"(?<=\d)[,\u2009\u202f_'](?=\d{3}(?:\D|$))")
+
+
+class UnreadableNumber(ValueError):
+    pass
+
+
+def parse_number(text: str, *, millions: bool = False) -> float:
+    """``"25.6M"`` → 25.6 (with ``millions``), ``"4.09"`` → 4.09, ``"nan"``/``"–"`` → NaN.
+
+    Raises UnreadableNumber for text that is neither a number nor a known "missing" mark.
+    The suffixes K, M and B scale to millions; without ``millions`` a suffix is an error.
+    """
+    cleaned = text.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    if cleaned.lower() in _MISSING_TEXTS:
+        return math.nan
+    cleaned = _THOUSANDS.sub("", cleaned)
+    match = _NUMBER.match(cleaned.lower())
+    if match is None:
+        raise UnreadableNumber(text)
+    suffix = match.group("suffix")
+    if suffix and not millions:
+        raise UnreadableNumber(text)
+    value = float(match.group("number"))
+    if not math.isfinite(value):
+        raise UnreadableNumber(text)
+    return value * _SUFFIX_SCALE[suffix] if millions else value
+
+
+@dataclass
+class NormalizedPage:
+    tables: dict[str, pd.DataFrame]
+    page_version: str | None
+    missing_categories: list[str]
+    problems: list[str] = field(default_factory=list)
+
+
+def _column_roles(raw: RawTable, problems: list[str]) -> dict[int, str]:
+    """Column index on the page → label in the registry; unknown columns are reported."""
+    roles: dict[int, str] = {}
+    for index, header in enumerate(raw.headers):
+        lowered = " ".join(header.lower().split())
+        metric = registry.metric_for_header(header)
+        if lowered == registry.WEIGHT_SOURCE_HEADER:
+            roles[index] = registry.WEIGHT.label
+        elif lowered == registry.RECIPE_SOURCE_HEADER:
+            roles[index] = registry.RECIPE.label
+        elif metric is not None:
+            roles[index] = metric.label
+        else:
+            problems.append(f"{raw.category.title}: the column {header!r} is not known and was ignored.")
+    return roles
+
+
+def absolute_url(page_url: str, href: str) -> str:
+    """urljoin, with a fast path for the page's plain relative links (urljoin is most of a row's cost)."""
+    if href.startswith("models/") and ".." not in href and "?" not in page_url and "#" not in page_url:
+        return page_url.rsplit("/", 1)[0] + "/" + href
+    return urljoin(page_url, href)
+
+
+def normalize_table(raw: RawTable, page_url: str, problems: list[str]) -> pd.DataFrame:
+    roles = _column_roles(raw, problems)
+    metric_labels = [label for label in raw.category.metric_labels if label in roles.values()]
+    columns: dict[str, list] = {label: [] for label in registry.table_columns(metric_labels)}
+    title = raw.category.title
+    for row_number, row in enumerate(raw.rows, start=1):
+        values: dict[str, object] = {}
+        if len(row) != len(raw.headers):
+            problems.append(
+                f"{title}, row {row_number}: {len(row)} cells under {len(raw.headers)} headers; "
+                "cells were read by position."
+            )
+        for index, label in roles.items():
+            cell = row[index] if index < len(row) else None
+            if label == registry.WEIGHT.label:
+                values["Weight"] = cell.text if cell else ""
+                values["Docs"] = absolute_url(page_url, cell.href) if cell and cell.href else None
+            elif label == registry.RECIPE.label:
+                values["Recipe"] = cell.href if cell else None
+            else:
+                values[label] = _metric_value(cell, label, title, row_number, problems)
+        weight = values.get("Weight") or ""
+        if not weight:
+            problems.append(f"{title}, row {row_number}: the weight name is empty.")
+        builder = naming.builder_of(values["Docs"]) if values.get("Docs") else None
+        columns["Weight"].append(weight)
+        columns["Model"].append(builder[1] if builder else None)
+        columns["Module"].append(builder[0] if builder else None)
+        columns["Family"].append(naming.family_of(weight))
+        columns["Recipe"].append(values.get("Recipe"))
+        columns["Docs"].append(values.get("Docs"))
+        for label in metric_labels:
+            columns[label].append(values.get(label, math.nan))
+        if weight and builder is None:
+            problems.append(f"{title}: {weight} has no link to its model builder.")
+    return typed_table(columns)
+
+
+def typed_table(columns: dict[str, list]) -> pd.DataFrame:
+    """A table with the registry's types: metrics float64 (missing is NaN), text columns str.
+
+    Typed at construction: converting columns afterwards costs more than the whole parse.
+    """
+    return pd.DataFrame(
+        {
+            label: pd.array(values, dtype=_METRIC_DTYPE if label in registry.METRICS else _TEXT_DTYPE)
+            for label, values in columns.items()
+        }
+    )
+
+
+def _metric_value(cell, label: str, title: str, row_number: int, problems: list[str]) -> float:
+    if cell is None:
+        problems.append(f"{title}, row {row_number}: no {label} cell.")
+        return math.nan
+    metric = registry.METRICS[label]
+    try:
+        return parse_number(cell.text, millions=metric.in_millions)
+    except UnreadableNumber:
+        problems.append(f"{title}, row {row_number}: {label} {cell.text!r} is not a number; left empty.")
+        return math.nan
+
+
+def normalize_page(parsed: ParsedPage, page_url: str) -> NormalizedPage:
+    problems = list(parsed.problems)
+    tables = {slug: normalize_table(raw, page_url, problems) for slug, raw in parsed.tables.items()}
+    return NormalizedPage(tables, parsed.page_version, parsed.missing_categories, problems)

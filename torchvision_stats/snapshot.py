@@ -1,0 +1,35 @@
+"""The real docs pages shipped inside the package, so the app works with no network."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from importlib import resources
+
+from torchvision_stats.dataset import WeightTables, weight_tables_from_html
+
+_FOLDER = resources.files("torchvision_stats") / "snapshots"
+
+
+def _pages() -> dict[str, dict]:
+    return json.loads((_FOLDER / "provenance.json").read_text(encoding="utf-8"))["pages"]
+
+
+def snapshot_versions() -> list[str]:
+    return list(_pages())
+
+
+def load_snapshot(version: str) -> WeightTables | None:
+    """The bundled page of `version` through the same parse path as a live page; None if not shipped."""
+    pages = _pages()
+    if version not in pages:
+        return None
+    html = (_FOLDER / version / "models.html").read_bytes()
+    page = pages[version]
+    return weight_tables_from_html(
+        html,
+        url=page["url"],
+        fetched_at=datetime.fromisoformat(page["captured_by"]),
+        sha256=hashlib.sha256(html).hexdigest(),
+    )
