@@ -1,12 +1,18 @@
-"""Placeholder until the dashboard lands: shows the loaded tables."""
+"""torchvision-stats: compare torchvision's pre-trained weights. Run with `make run`."""
 
 import streamlit as st
 
-from torchvision_stats.load import load_weight_tables
+from pages import common
 
-result = load_weight_tables("main")
-st.title("torchvision-stats")
-st.caption(result.describe())
-for category in result.data.categories():
-    st.subheader(category.title)
-    st.dataframe(result.data.tables[category.slug], hide_index=True)
+st.set_page_config(page_title="torchvision-stats", page_icon=":material/scatter_plot:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True),
+        st.Page("pages/tables.py", title="Tables", icon=":material/table:", url_path="tables"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page("pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+    ]
+)
+common.render_data_status(common.page_data())
+navigation.run()

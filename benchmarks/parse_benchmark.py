@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from io import StringIO
 
@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from torchvision_stats.dataset import weight_tables_from_html
 
 PAGE = (resources.files("torchvision_stats") / "snapshots" / "main" / "models.html").read_bytes()
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def ours() -> int:

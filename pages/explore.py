@@ -1,0 +1,117 @@
+"""Explore: one category as a scatter of two metrics, filtered, with the Pareto frontier."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import common, explore_state
+from torchvision_stats import analysis, charts, registry, snippets, view_state
+
+result = common.page_data()
+tables = result.data.tables
+view, notices = explore_state.view_for_this_run(tables)
+table = tables[view.category]
+metrics = analysis.metric_columns(table)
+category = registry.CATEGORIES[view.category]
+
+st.title("Explore")
+st.caption(f"{category.title} weights, evaluated on {category.dataset}. Hover a point to see the weight.")
+for notice in notices:
+    st.info(notice, icon=":material/link_off:")
+
+axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
+axes[0].selectbox(
+    "Category",
+    list(tables),
+    format_func=lambda slug: registry.CATEGORIES[slug].title,
+    key="explore.category",
+    on_change=explore_state.on_category_change,
+    args=(tables,),
+)
+axes[1].selectbox("X axis", metrics, format_func=registry.axis_title, key="explore.x")
+axes[2].selectbox("Y axis", metrics, format_func=registry.axis_title, key="explore.y")
+axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key="explore.color")
+axes[4].selectbox(
+    "Size by",
+    [view_state.NO_SIZE, *metrics],
+    format_func=lambda s: (
+        registry.axis_title(s).capitalize() if s == view_state.NO_SIZE else registry.axis_title(s)
+    ),
+    key="explore.size",
+)
+axes[5].toggle("Log X", key="explore.logx")
+axes[6].toggle("Log Y", key="explore.logy")
+
+filters_row = st.columns([1.2, 2, 1.2])
+filters_row[0].text_input(
+    "Search models",
+    key="explore.q",
+    placeholder="resnet, or re:^vit_b",
+    help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
+)
+families = sorted(table["Family"].dropna().unique())
+filters_row[1].multiselect("Families", families, key="explore.family", placeholder="All families")
+filters_row[2].segmented_control(
+    "Pareto frontier",
+    view_state.PARETO_MODES,
+    key="explore.pareto",
+    format_func={"off": "Off", "frontier": "Show", "only": "Only"}.get,
+    required=True,
+    help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
+)
+with st.expander("Metric ranges", icon=":material/tune:"):
+    ranges = explore_state.range_sliders(table, view.category)
+
+try:
+    shown = analysis.filter_rows(table, analysis.Filters(view.q, view.family, ranges))
+except analysis.InvalidSearch as error:
+    st.error(str(error), icon=":material/error:")
+    shown = table.iloc[0:0]
+if view.pareto == "only":
+    shown = shown[analysis.pareto_frontier(shown, [view.x, view.y])]
+drawable = analysis.plottable(shown, [view.x, view.y])
+
+figure = charts.scatter_figure(
+    shown,
+    view,
+    size_range=analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None,
+    families=families,
+)
+event = st.plotly_chart(
+    figure,
+    key="explore.chart",
+    on_select="rerun",
+    selection_mode=("box", "lasso"),
+    config={"displaylogo": False},
+)
+summary = f"{int(drawable.sum())} of {len(table)} weights plotted"
+if (~drawable).any():
+    summary += (
+        f"; {int((~drawable).sum())} without a {view.x} or {view.y} value are listed below but not plotted"
+    )
+st.caption(summary + ". Drag a box or lasso on the chart to select weights.")
+
+selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
+if selected_weights:
+    selected = shown[shown["Weight"].isin(selected_weights)]
+    st.subheader(f"Selected ({len(selected)})")
+    st.dataframe(selected, hide_index=True, column_config=common.column_config(selected))
+    common.csv_download(
+        "Download selection as CSV", selected, f"{view.category}-selection.csv", "explore.download-selection"
+    )
+
+st.subheader(f"Filtered weights ({len(shown)})")
+st.dataframe(shown, hide_index=True, column_config=common.column_config(shown))
+common.csv_download("Download CSV", shown, f"{view.category}.csv", "explore.download")
+
+if len(shown):
+    st.subheader("Use a weight")
+    weight = st.selectbox("Weight", shown["Weight"].tolist(), key="explore.snippet-weight")
+    row = shown[shown["Weight"] == weight].iloc[0]
+    snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
+    if snippet:
+        st.code(snippet, language="python")
+    else:
+        st.warning("This name is not a valid Python identifier, so no code snippet is offered.")
+
+explore_state.remember(view)

@@ -1,0 +1,100 @@
+"""The Explore page's widget state ⇄ URL query parameters (validated by view_state)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from torchvision_stats import analysis, registry, view_state
+from torchvision_stats.view_state import ExploreView
+
+_REMEMBERED = "explore.view"
+
+
+def _widget_key(field: str) -> str:
+    return f"explore.{field}"
+
+
+def _widgets_as_query() -> dict[str, str]:
+    state = st.session_state
+    view = ExploreView(
+        category=state[_widget_key("category")],
+        x=state[_widget_key("x")],
+        y=state[_widget_key("y")],
+        logx=bool(state[_widget_key("logx")]),
+        logy=bool(state[_widget_key("logy")]),
+        color=state[_widget_key("color")],
+        size=state[_widget_key("size")],
+        q=state[_widget_key("q")] or "",
+        family=tuple(state[_widget_key("family")] or ()),
+        pareto=state[_widget_key("pareto")] or "off",
+    )
+    return view_state.view_to_query(view)
+
+
+def _set_widgets(view: ExploreView) -> None:
+    for field, value in asdict(view).items():
+        st.session_state[_widget_key(field)] = list(value) if field == "family" else value
+
+
+def view_for_this_run(tables: Mapping[str, pd.DataFrame]) -> tuple[ExploreView, list[str]]:
+    """The validated view, from the widgets when they exist, else from this session's last view,
+    else from the URL. The widgets are set to it before they are drawn."""
+    notices: list[str] = []
+    if _widget_key("category") in st.session_state:
+        view, _ = view_state.view_from_query(_widgets_as_query(), tables)
+    elif _REMEMBERED in st.session_state:  # back from another page: widget state was cleared
+        view, _ = view_state.view_from_query(view_state.view_to_query(st.session_state[_REMEMBERED]), tables)
+    else:
+        view, notices = view_state.view_from_query(st.query_params.to_dict(), tables)
+    _set_widgets(view)
+    return view, notices
+
+
+def on_category_change(tables: Mapping[str, pd.DataFrame]) -> None:
+    """A new category gets its own default axes; size and families it lacks are reset."""
+    kept = {k: v for k, v in _widgets_as_query().items() if k not in ("x", "y", "family")}
+    view, _ = view_state.view_from_query(kept, tables)
+    _set_widgets(view_state.with_category(view, view.category, tables))
+
+
+def remember(view: ExploreView) -> None:
+    """Keep the view for this session and put it in the URL, so a copied link reproduces it."""
+    st.session_state[_REMEMBERED] = view
+    wanted = view_state.view_to_query(view)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _step_and_digits(low: float, high: float) -> tuple[float, int]:
+    """About a hundredth of the span, as a power of ten, and the decimals it needs."""
+    exponent = math.floor(math.log10(high - low)) - 2
+    return 10.0**exponent, max(0, -exponent)
+
+
+def range_sliders(table: pd.DataFrame, category_slug: str) -> dict[str, tuple[float, float]]:
+    """A range slider per metric of the table; returns the chosen (low, high) per metric."""
+    ranges: dict[str, tuple[float, float]] = {}
+    metrics = analysis.metric_columns(table)
+    columns = st.columns(max(len(metrics), 1))
+    for column, label in zip(columns, metrics, strict=True):
+        full = analysis.metric_range(table, label)
+        if full is None or full[0] == full[1]:
+            continue
+        step, digits = _step_and_digits(*full)
+        low = round(math.floor(full[0] / step) * step, digits)
+        high = round(math.ceil(full[1] / step) * step, digits)
+        ranges[label] = column.slider(
+            registry.axis_title(label),
+            min_value=low,
+            max_value=high,
+            value=(low, high),
+            step=step,
+            key=f"explore.range.{category_slug}.{label}",
+            format=registry.METRICS[label].number_format,
+        )
+    return ranges

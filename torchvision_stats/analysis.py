@@ -1,0 +1,156 @@
+"""Questions asked of a weight table: search, filters, the Pareto frontier, best values."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from torchvision_stats import registry
+
+REGEX_PREFIX = "re:"
+
+
+class InvalidSearch(ValueError):
+    """The search text is a `re:` pattern that does not compile; str() says why."""
+
+
+def metric_columns(table: pd.DataFrame) -> list[str]:
+    """The table's metric columns, in registry order (a release may lack some)."""
+    return [label for label in registry.METRICS if label in table.columns]
+
+
+def matches_search(names: pd.Series, query: str) -> pd.Series:
+    """Case-insensitive substring match; a regular expression when `query` starts with ``re:``."""
+    query = query.strip()
+    if not query:
+        return pd.Series(True, index=names.index)
+    if query.startswith(REGEX_PREFIX):
+        pattern = query[len(REGEX_PREFIX) :].strip()
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            raise InvalidSearch(f"The regular expression {pattern!r} is not valid: {error}.") from error
+        return names.fillna("").map(lambda name: compiled.search(name) is not None).astype(bool)
+    return names.fillna("").str.contains(query, case=False, regex=False)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the table to. Empty families means all; ranges are inclusive."""
+
+    search: str = ""
+    families: tuple[str, ...] = ()
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+def filter_rows(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Rows that pass every filter. A row missing a metric passes that metric's full range only."""
+    keep = matches_search(table["Weight"], filters.search) | matches_search(table["Model"], filters.search)
+    if filters.families:
+        keep &= table["Family"].isin(filters.families)
+    for label, (low, high) in filters.ranges.items():
+        if label not in table.columns:
+            continue
+        column = table[label]
+        full_low, full_high = column.min(), column.max()
+        in_range = column.between(low, high)
+        if low <= full_low and high >= full_high:
+            in_range |= column.isna()
+        keep &= in_range
+    return table[keep]
+
+
+def metric_range(table: pd.DataFrame, label: str) -> tuple[float, float] | None:
+    values = table[label].dropna()
+    if values.empty:
+        return None
+    return float(values.min()), float(values.max())
+
+
+def _as_maximise(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
+    """Values oriented so that bigger is better in every column."""
+    columns = []
+    for label in labels:
+        values = table[label].to_numpy(dtype=float)
+        columns.append(values if registry.METRICS[label].better is registry.Better.HIGHER else -values)
+    return np.column_stack(columns)
+
+
+def pareto_frontier(table: pd.DataFrame, labels: list[str]) -> pd.Series:
+    """True for rows no other row beats: at least as good in every metric and better in one.
+
+    Each metric's direction comes from the registry (more accuracy, fewer params/GFLOPS).
+    Rows missing any of the metrics are never on the frontier.
+    """
+    labels = list(dict.fromkeys(labels))
+    complete = table[labels].notna().all(axis=1).to_numpy()
+    result = np.zeros(len(table), dtype=bool)
+    if complete.any():
+        values = _as_maximise(table[complete], labels)
+        at_least = (values[None, :, :] >= values[:, None, :]).all(axis=2)  # [i, j]: j ≥ i everywhere
+        better = (values[None, :, :] > values[:, None, :]).any(axis=2)
+        dominated = (at_least & better).any(axis=1)
+        result[np.flatnonzero(complete)] = ~dominated
+    return pd.Series(result, index=table.index)
+
+
+def frontier_line(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """The frontier rows sorted along x, ready to be drawn as a step line."""
+    on_frontier = table[pareto_frontier(table, [x, y])]
+    return on_frontier.sort_values([x, y])
+
+
+def best_values(table: pd.DataFrame) -> dict[str, float]:
+    """The best value of each metric column (by its better direction), NaN when the column is empty."""
+    best = {}
+    for label in metric_columns(table):
+        column = table[label].dropna()
+        if column.empty:
+            best[label] = math.nan
+        elif registry.METRICS[label].better is registry.Better.HIGHER:
+            best[label] = float(column.max())
+        else:
+            best[label] = float(column.min())
+    return best
+
+
+def plottable(table: pd.DataFrame, labels: list[str]) -> pd.Series:
+    """Rows that have a value for every one of `labels` (the others cannot be drawn)."""
+    return table[list(dict.fromkeys(labels))].notna().all(axis=1)
+
+
+def comparison(rows: list[tuple[str, pd.Series]]) -> pd.DataFrame:
+    """Weights side by side: one column per weight, one row per field and metric.
+
+    `rows` are (category slug, table row) pairs, possibly from different categories; a metric a
+    weight's category does not report is NaN.
+    """
+    labels = [label for label in registry.METRICS if any(label in row.index for _, row in rows)]
+    columns = {}
+    for slug, row in rows:
+        values: dict[str, object] = {
+            "Category": registry.CATEGORIES[slug].title,
+            "Family": row.get("Family"),
+            "Model": row.get("Model"),
+        }
+        values.update({label: row.get(label, math.nan) for label in labels})
+        columns[row["Weight"]] = values
+    return pd.DataFrame(columns)
+
+
+def best_in_rows(side_by_side: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell holds the best value of its metric row (ties all count), among ≥ 2 values."""
+    mask = pd.DataFrame(False, index=side_by_side.index, columns=side_by_side.columns)
+    for label in side_by_side.index:
+        if label not in registry.METRICS:
+            continue
+        values = pd.to_numeric(side_by_side.loc[label], errors="coerce")
+        if values.notna().sum() < 2:
+            continue
+        best = values.max() if registry.METRICS[label].better is registry.Better.HIGHER else values.min()
+        mask.loc[label] = values == best
+    return mask

@@ -1,0 +1,135 @@
+"""Plotly figures from (table, view): pure functions, no Streamlit.
+
+Scraped names are escaped before they reach a hover label: Plotly renders a subset of HTML
+there, and a weight name is data, never markup.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import plotly.colors
+import plotly.graph_objects as go
+
+from torchvision_stats import analysis, registry
+from torchvision_stats.view_state import NO_SIZE, ExploreView
+
+# Enough distinct colours for the ~30 classification families before any repeats.
+FAMILY_COLORS = plotly.colors.qualitative.Dark24 + plotly.colors.qualitative.Light24
+MARKER_SIZE = 10
+SIZE_RANGE = (6.0, 34.0)
+FRONTIER_COLOR = "#e4572e"
+
+
+def format_metric(label: str, value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    metric = registry.METRICS[label]
+    text = metric.number_format % value
+    return f"{text} {metric.unit}" if metric.unit and metric.unit not in label else text
+
+
+def hover_texts(table: pd.DataFrame) -> list[str]:
+    """One label per row: the weight in bold, its family and every metric of the row."""
+    metrics = analysis.metric_columns(table)
+    weights = table["Weight"].fillna("").astype(str).tolist()
+    families = table["Family"].fillna("–").astype(str).tolist()
+    columns = {label: table[label].tolist() for label in metrics}
+    texts = []
+    for index, weight in enumerate(weights):
+        lines = [f"<b>{html.escape(weight)}</b>", f"Family: {html.escape(families[index])}"]
+        lines += [f"{html.escape(label)}: {format_metric(label, columns[label][index])}" for label in metrics]
+        texts.append("<br>".join(lines))
+    return texts
+
+
+def _marker_sizes(values: pd.Series, full_range: tuple[float, float] | None) -> list[float]:
+    low, high = full_range if full_range else (0.0, 1.0)
+    span = math.sqrt(high) - math.sqrt(low) if high > low else 1.0
+    sizes = []
+    for value in values.tolist():
+        if value is None or math.isnan(value):
+            sizes.append(SIZE_RANGE[0])
+        else:
+            share = (math.sqrt(max(value, 0.0)) - math.sqrt(max(low, 0.0))) / span
+            sizes.append(SIZE_RANGE[0] + share * (SIZE_RANGE[1] - SIZE_RANGE[0]))
+    return sizes
+
+
+def scatter_figure(
+    table: pd.DataFrame,
+    view: ExploreView,
+    *,
+    size_range: tuple[float, float] | None = None,
+    families: list[str] | None = None,
+) -> go.Figure:
+    """A scatter of `view.y` against `view.x`, one trace per family when coloured by family.
+
+    Only rows with both values are drawn; callers say how many were left out. Each point's
+    customdata is its weight name, so a chart selection maps back to rows. `families` (all of
+    the category's, in order) keeps a family's colour when filters hide others; `size_range`
+    (the category's full range of the size metric) keeps marker sizes comparable likewise.
+    """
+    palette = {family: FAMILY_COLORS[i % len(FAMILY_COLORS)] for i, family in enumerate(families or [])}
+    drawn = table[analysis.plottable(table, [view.x, view.y])]
+    groups = (
+        [(family, rows) for family, rows in drawn.groupby("Family", sort=True, dropna=False)]
+        if view.color == "Family"
+        else [("weights", drawn)]
+    )
+    figure = go.Figure()
+    for number, (family, rows) in enumerate(groups):
+        marker: dict = {
+            "size": MARKER_SIZE,
+            "color": palette.get(family, FAMILY_COLORS[number % len(FAMILY_COLORS)]),
+            "line": {"width": 0.5, "color": "rgba(0,0,0,0.4)"},
+            "opacity": 0.9,
+        }
+        if view.size != NO_SIZE:
+            marker["size"] = _marker_sizes(rows[view.size], size_range)
+        figure.add_trace(
+            go.Scatter(
+                x=rows[view.x].tolist(),
+                y=rows[view.y].tolist(),
+                mode="markers",
+                name=html.escape(str(family)),
+                marker=marker,
+                text=hover_texts(rows),
+                customdata=rows["Weight"].tolist(),
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=view.color == "Family",
+            )
+        )
+    if view.pareto != "off":
+        line = analysis.frontier_line(drawn, view.x, view.y)
+        figure.add_trace(
+            go.Scatter(
+                x=line[view.x].tolist(),
+                y=line[view.y].tolist(),
+                mode="lines",
+                line={"shape": _step_shape(view), "color": FRONTIER_COLOR, "width": 2, "dash": "dot"},
+                name="Pareto frontier",
+                hoverinfo="skip",
+            )
+        )
+    figure.update_layout(
+        xaxis_title=registry.axis_title(view.x),
+        yaxis_title=registry.axis_title(view.y),
+        xaxis_type="log" if view.logx else "linear",
+        yaxis_type="log" if view.logy else "linear",
+        legend_title_text="Family" if view.color == "Family" else None,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=560,
+        hovermode="closest",
+        dragmode="zoom",
+    )
+    return figure
+
+
+def _step_shape(view: ExploreView) -> str:
+    """Draw the frontier as the staircase the dominance rule makes, not as a slope."""
+    x_lower_better = registry.METRICS[view.x].better is registry.Better.LOWER
+    y_higher_better = registry.METRICS[view.y].better is registry.Better.HIGHER
+    return "hv" if x_lower_better == y_higher_better else "vh"

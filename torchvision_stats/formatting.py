@@ -1,0 +1,20 @@
+"""Text for the screen made from scraped strings, which are data and never markup."""
+
+from __future__ import annotations
+
+import re
+
+# Characters Markdown (and Streamlit's Markdown) treats as syntax, plus < and > so no HTML tag forms.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` shown literally by st.markdown / st.caption: every syntax character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def display_value(value: object) -> str:
+    """A table cell as text: numbers without trailing zeros (80.858, 25.6), text unchanged."""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
