@@ -41,8 +41,10 @@ def page_data() -> LoadResult:
     """The data every page shows; starts a background refresh when it is stale."""
     version = selected_version()
     background = refresher(version)
+    generation = background.status().generation
+    st.session_state["data-generation"] = generation
     try:
-        result = _best_at_hand(version, background.status().generation)
+        result = _best_at_hand(version, generation)
     except DataUnavailable as error:
         st.error(str(error))
         st.stop()
@@ -75,6 +77,8 @@ def refresh_button(key: str) -> None:
 
 def _refresh_status(background: BackgroundRefresher) -> None:
     status = background.status()
+    if status.generation != st.session_state.get("data-generation"):
+        st.rerun()  # a refresh finished while this run drew the page: draw it again on the new data
     if status.running:
         _poll_until_refreshed(background)
     elif status.messages:

@@ -28,11 +28,8 @@ if not picked:
 rows = [(slug, tables[slug].loc[tables[slug]["Weight"] == weight].iloc[0]) for slug, weight in picked]
 side_by_side = analysis.comparison(rows)
 best = analysis.best_in_rows(side_by_side)
-st.dataframe(
-    side_by_side.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None).format(
-        formatting.display_value, na_rep="–"
-    ),
-)
+shown_as_text = side_by_side.map(formatting.display_value)  # one type per column for the grid
+st.dataframe(shown_as_text.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None))
 st.caption(
     "Highlighted: the best value of each metric among the picked weights (higher accuracy and mAP, "
     "fewer params and GFLOPS/GIPS). Metrics a category does not report are shown as –."

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+
+import pandas as pd
 
 # Characters Markdown (and Streamlit's Markdown) treats as syntax, plus < and > so no HTML tag forms.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
@@ -14,7 +17,9 @@ def escape_markdown(text: str) -> str:
 
 
 def display_value(value: object) -> str:
-    """A table cell as text: numbers without trailing zeros (80.858, 25.6), text unchanged."""
+    """A table cell as text: numbers without trailing zeros (80.858, 25.6), missing as –."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
     if isinstance(value, float):
         return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)

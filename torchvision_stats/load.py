@@ -19,8 +19,8 @@ from torchvision_stats.store import DEFAULT_TTL, Cache, CacheCorrupt, CacheEntry
 
 class Source(Enum):
     LIVE = "live docs"
-    CACHE = "cache"
-    STALE_CACHE = "stale cache"
+    CACHE = "cached docs"
+    STALE_CACHE = "stale cached docs"
     SNAPSHOT = "bundled snapshot"
     FILE = "local file"
 

@@ -1,0 +1,140 @@
+"""What a person sees and does in Chromium: points, hover, axes, downloads, every page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.test_parse import ROWS_PER_CATEGORY
+
+pytestmark = pytest.mark.e2e
+
+POINTS = ".js-plotly-plot .scatterlayer .trace path.point"
+MAIN_METRIC = {
+    "classification": "Acc@1",
+    "quantized_classification": "Acc@1",
+    "semantic_segmentation": "Mean IoU",
+    "object_detection": "Box MAP",
+    "instance_segmentation": "Mask MAP",
+    "keypoint_detection": "Keypoint MAP",
+    "video_classification": "Acc@1",
+}
+# The object detection table as the page lists it.
+OBJECT_DETECTION_WEIGHTS = {
+    "FCOS_ResNet50_FPN_Weights.COCO_V1",
+    "FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1",
+    "FasterRCNN_MobileNet_V3_Large_FPN_Weights.COCO_V1",
+    "FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1",
+    "FasterRCNN_ResNet50_FPN_Weights.COCO_V1",
+    "RetinaNet_ResNet50_FPN_V2_Weights.COCO_V1",
+    "RetinaNet_ResNet50_FPN_Weights.COCO_V1",
+    "SSD300_VGG16_Weights.COCO_V1",
+    "SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
+}
+
+
+def open_explore(page, app_url: str, **query: str) -> None:
+    page.goto(app_url + "/?" + "&".join(f"{k}={quote(v)}" for k, v in query.items()))
+    page.wait_for_selector(POINTS, timeout=30_000)
+    settle(page)
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished its run (no element is marked stale)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]') && "
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)
+
+
+def point_count(page) -> int:
+    return page.locator(POINTS).count()
+
+
+def pick(page, label: str, option: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+@pytest.mark.parametrize("slug", list(ROWS_PER_CATEGORY["main"]))
+def test_every_category_plots_one_point_per_row(page, app_url, slug, screenshots):
+    open_explore(page, app_url, category=slug, x="Params (M)", y=MAIN_METRIC[slug])
+    expected = ROWS_PER_CATEGORY["main"][slug] - (
+        1 if slug == "classification" else 0
+    )  # VGG16 features: no Acc@1
+    assert point_count(page) == expected
+    assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"
+    page.screenshot(path=screenshots / f"explore-{slug}.png")
+
+
+def test_hover_names_the_weight(page, app_url):
+    open_explore(page, app_url, category="object_detection")
+    points = page.locator(POINTS)
+    boxes = [points.nth(i).bounding_box() for i in range(points.count())]
+    top = min(boxes, key=lambda box: box["y"])  # the highest Box MAP on the page: 46.7
+    page.mouse.move(top["x"] + top["width"] / 2, top["y"] + top["height"] / 2)
+    tooltip = page.locator(".hoverlayer .hovertext")
+    tooltip.wait_for(timeout=10_000)
+    text = tooltip.text_content()
+    assert "FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1" in text
+    assert "Family: Faster R-CNN" in text and "Box MAP: 46.7" in text and "GFLOPS: 280.37" in text
+
+
+def test_changing_the_axes_in_the_ui_redraws_and_updates_the_url(page, app_url):
+    open_explore(page, app_url, category="classification")
+    pick(page, "X axis", "Params (M)")
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot .xtitle')?.textContent === 'Params (M)'"
+    )
+    pick(page, "Y axis", "Acc@5 (%)")
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot .ytitle')?.textContent === 'Acc@5 (%)'"
+    )
+    settle(page)
+    assert "x=Params+%28M%29" in page.url or "x=Params%20(M)" in page.url
+    assert re.search(r"y=Acc%405", page.url)
+    assert point_count(page) == 114
+
+
+def test_csv_download_has_the_filtered_rows(page, app_url, tmp_path):
+    open_explore(page, app_url, category="object_detection")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "object_detection.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert {row["Weight"] for row in rows} == OBJECT_DETECTION_WEIGHTS
+    fcos = next(row for row in rows if row["Weight"] == "FCOS_ResNet50_FPN_Weights.COCO_V1")
+    assert (fcos["Box MAP"], fcos["Params (M)"], fcos["GFLOPS"]) == ("39.2", "32.3", "128.21")
+
+
+def test_search_and_pareto_only_from_the_url(page, app_url):
+    open_explore(page, app_url, category="object_detection", pareto="only")
+    assert point_count(page) == 6
+    open_explore(page, app_url, category="classification", q="re:^resnet(18|34)_")
+    assert point_count(page) == 2
+
+
+def test_the_background_refresh_reaches_the_sidebar(page, app_url):
+    open_explore(page, app_url)
+    sidebar = page.get_by_test_id("stSidebar")
+    # First the bundled snapshot at once, then the page fetched from the (local) docs site.
+    sidebar.get_by_text(re.compile(r"(live|cached) docs, fetched just now")).wait_for(timeout=30_000)
+
+
+def test_each_page_renders_and_is_captured(page, app_url, screenshots):
+    open_explore(page, app_url, category="classification", pareto="frontier", size="Params (M)")
+    page.screenshot(path=screenshots / "explore.png")
+    for path, heading in (("tables", "Tables"), ("compare", "Compare"), ("about", "About the data")):
+        page.goto(f"{app_url}/{path}")
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        settle(page)
+        assert not page.get_by_test_id("stException").count()
+        page.screenshot(path=screenshots / f"{path}.png", full_page=True)
