@@ -14,5 +14,6 @@ navigation = st.navigation(
         st.Page("pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
-common.render_data_status(common.page_data())
 navigation.run()
+# After the page, so the chart reaches the browser first; the sidebar is a separate area anyway.
+common.render_data_status(common.page_data())

@@ -23,20 +23,19 @@ picked = st.multiselect(
 )
 if not picked:
     st.info(f"Pick up to {MAX_WEIGHTS} weights, from any categories, to see them side by side.")
-    st.stop()
 
 rows = [(slug, tables[slug].loc[tables[slug]["Weight"] == weight].iloc[0]) for slug, weight in picked]
-side_by_side = analysis.comparison(rows)
-best = analysis.best_in_rows(side_by_side)
-shown_as_text = side_by_side.map(formatting.display_value)  # one type per column for the grid
-st.dataframe(shown_as_text.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None))
-st.caption(
-    "Highlighted: the best value of each metric among the picked weights (higher accuracy and mAP, "
-    "fewer params and GFLOPS/GIPS). Metrics a category does not report are shown as –."
-)
-
-st.subheader("Code")
-for _, row in rows:
-    snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
-    if snippet:
-        st.code(snippet, language="python")
+if rows:
+    side_by_side = analysis.comparison(rows)
+    best = analysis.best_in_rows(side_by_side)
+    shown_as_text = side_by_side.map(formatting.display_value)  # one type per column for the grid
+    st.dataframe(shown_as_text.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None))
+    st.caption(
+        "Highlighted: the best value of each metric among the picked weights (higher accuracy and mAP, "
+        "fewer params and GFLOPS/GIPS). Metrics a category does not report are shown as –."
+    )
+    st.subheader("Code")
+    for _, row in rows:
+        snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
+        if snippet:
+            st.code(snippet, language="python")

@@ -12,84 +12,78 @@ tables = result.data.tables
 view, notices = explore_state.view_for_this_run(tables)
 table = tables[view.category]
 metrics = analysis.metric_columns(table)
+families = sorted(table["Family"].dropna().unique())
 category = registry.CATEGORIES[view.category]
 
 st.title("Explore")
 st.caption(f"{category.title} weights, evaluated on {category.dataset}. Hover a point to see the weight.")
 for notice in notices:
     st.info(notice, icon=":material/link_off:")
+controls = st.container()
+chart_area = st.container()
 
-axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
-axes[0].selectbox(
-    "Category",
-    list(tables),
-    format_func=lambda slug: registry.CATEGORIES[slug].title,
-    key="explore.category",
-    on_change=explore_state.on_category_change,
-    args=(tables,),
-)
-axes[1].selectbox("X axis", metrics, format_func=registry.axis_title, key="explore.x")
-axes[2].selectbox("Y axis", metrics, format_func=registry.axis_title, key="explore.y")
-axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key="explore.color")
-axes[4].selectbox(
-    "Size by",
-    [view_state.NO_SIZE, *metrics],
-    format_func=lambda s: (
-        registry.axis_title(s).capitalize() if s == view_state.NO_SIZE else registry.axis_title(s)
-    ),
-    key="explore.size",
-)
-axes[5].toggle("Log X", key="explore.logx")
-axes[6].toggle("Log Y", key="explore.logy")
-
-filters_row = st.columns([1.2, 2, 1.2])
-filters_row[0].text_input(
-    "Search models",
-    key="explore.q",
-    placeholder="resnet, or re:^vit_b",
-    help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
-)
-families = sorted(table["Family"].dropna().unique())
-filters_row[1].multiselect("Families", families, key="explore.family", placeholder="All families")
-filters_row[2].segmented_control(
-    "Pareto frontier",
-    view_state.PARETO_MODES,
-    key="explore.pareto",
-    format_func={"off": "Off", "frontier": "Show", "only": "Only"}.get,
-    required=True,
-    help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
-)
-with st.expander("Metric ranges", icon=":material/tune:"):
-    ranges = explore_state.range_sliders(table, view.category)
-
-try:
-    shown = analysis.filter_rows(table, analysis.Filters(view.q, view.family, ranges))
-except analysis.InvalidSearch as error:
-    st.error(str(error), icon=":material/error:")
-    shown = table.iloc[0:0]
-if view.pareto == "only":
-    shown = shown[analysis.pareto_frontier(shown, [view.x, view.y])]
-drawable = analysis.plottable(shown, [view.x, view.y])
-
-figure = charts.scatter_figure(
-    shown,
-    view,
-    size_range=analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None,
-    families=families,
-)
-event = st.plotly_chart(
-    figure,
-    key="explore.chart",
-    on_select="rerun",
-    selection_mode=("box", "lasso"),
-    config={"displaylogo": False},
-)
-summary = f"{int(drawable.sum())} of {len(table)} weights plotted"
-if (~drawable).any():
-    summary += (
-        f"; {int((~drawable).sum())} without a {view.x} or {view.y} value are listed below but not plotted"
+# The chart is drawn before the controls above it (they already hold this view): the browser
+# gets the figure first, which is what people wait for.
+with chart_area:
+    try:
+        shown = analysis.rows_in_view(table, view, explore_state.current_ranges(table, view.category))
+    except analysis.InvalidSearch as error:
+        st.error(str(error), icon=":material/error:")
+        shown = table.iloc[0:0]
+    figure = charts.scatter_figure(
+        shown,
+        view,
+        size_range=analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None,
+        families=families,
     )
-st.caption(summary + ". Drag a box or lasso on the chart to select weights.")
+    event = st.plotly_chart(
+        figure,
+        key="explore.chart",
+        on_select="rerun",
+        selection_mode=("box", "lasso"),
+        config={"displaylogo": False},
+    )
+    st.caption(
+        charts.plotted_summary(shown, table, view) + " Drag a box or lasso on the chart to select weights."
+    )
+
+with controls:
+    axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
+    axes[0].selectbox(
+        "Category",
+        list(tables),
+        format_func=lambda slug: registry.CATEGORIES[slug].title,
+        key="explore.category",
+        on_change=explore_state.on_category_change,
+        args=(tables,),
+    )
+    axes[1].selectbox("X axis", metrics, format_func=registry.axis_title, key="explore.x")
+    axes[2].selectbox("Y axis", metrics, format_func=registry.axis_title, key="explore.y")
+    axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key="explore.color")
+    axes[4].selectbox(
+        "Size by", [view_state.NO_SIZE, *metrics], format_func=registry.axis_title, key="explore.size"
+    )
+    axes[5].toggle("Log X", key="explore.logx")
+    axes[6].toggle("Log Y", key="explore.logy")
+
+    filters_row = st.columns([1.2, 2, 1.2])
+    filters_row[0].text_input(
+        "Search models",
+        key="explore.q",
+        placeholder="resnet, or re:^vit_b",
+        help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
+    )
+    filters_row[1].multiselect("Families", families, key="explore.family", placeholder="All families")
+    filters_row[2].segmented_control(
+        "Pareto frontier",
+        view_state.PARETO_MODES,
+        key="explore.pareto",
+        format_func={"off": "Off", "frontier": "Show", "only": "Only"}.get,
+        required=True,
+        help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
+    )
+    with st.expander("Metric ranges", icon=":material/tune:"):
+        explore_state.range_sliders(table, view.category)
 
 selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
 if selected_weights:

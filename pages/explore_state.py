@@ -76,25 +76,45 @@ def _step_and_digits(low: float, high: float) -> tuple[float, int]:
     return 10.0**exponent, max(0, -exponent)
 
 
-def range_sliders(table: pd.DataFrame, category_slug: str) -> dict[str, tuple[float, float]]:
-    """A range slider per metric of the table; returns the chosen (low, high) per metric."""
-    ranges: dict[str, tuple[float, float]] = {}
-    metrics = analysis.metric_columns(table)
-    columns = st.columns(max(len(metrics), 1))
-    for column, label in zip(columns, metrics, strict=True):
+def _slider_bounds(table: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
+    """Metric → (low, high, step) of its slider, rounded outwards to the step."""
+    bounds = {}
+    for label in analysis.metric_columns(table):
         full = analysis.metric_range(table, label)
         if full is None or full[0] == full[1]:
             continue
         step, digits = _step_and_digits(*full)
         low = round(math.floor(full[0] / step) * step, digits)
         high = round(math.ceil(full[1] / step) * step, digits)
-        ranges[label] = column.slider(
+        bounds[label] = (low, high, step)
+    return bounds
+
+
+def _slider_key(category_slug: str, label: str) -> str:
+    return f"explore.range.{category_slug}.{label}"
+
+
+def current_ranges(table: pd.DataFrame, category_slug: str) -> dict[str, tuple[float, float]]:
+    """The ranges the sliders hold (full ranges before they are first drawn)."""
+    return {
+        label: tuple(st.session_state.get(_slider_key(category_slug, label), (low, high)))
+        for label, (low, high, _) in _slider_bounds(table).items()
+    }
+
+
+def range_sliders(table: pd.DataFrame, category_slug: str) -> None:
+    """A range slider per metric of the table."""
+    bounds = _slider_bounds(table)
+    for column, (label, (low, high, step)) in zip(
+        st.columns(max(len(bounds), 1)), bounds.items(), strict=False
+    ):
+        key = _slider_key(category_slug, label)
+        column.slider(
             registry.axis_title(label),
             min_value=low,
             max_value=high,
-            value=(low, high),
+            value=st.session_state.get(key, (low, high)),
             step=step,
-            key=f"explore.range.{category_slug}.{label}",
+            key=key,
             format=registry.METRICS[label].number_format,
         )
-    return ranges

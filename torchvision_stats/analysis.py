@@ -154,3 +154,11 @@ def best_in_rows(side_by_side: pd.DataFrame) -> pd.DataFrame:
         best = values.max() if registry.METRICS[label].better is registry.Better.HIGHER else values.min()
         mask.loc[label] = values == best
     return mask
+
+
+def rows_in_view(table: pd.DataFrame, view, ranges: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """The rows an Explore view shows: its search, families and ranges, then "Pareto only"."""
+    shown = filter_rows(table, Filters(view.q, view.family, ranges))
+    if view.pareto == "only":
+        shown = shown[pareto_frontier(shown, [view.x, view.y])]
+    return shown

@@ -1,0 +1,180 @@
+"""UI speed, measured in Chromium and in Streamlit's own script runner.
+
+1. `streamlit run` → first plotted point in the browser, for this app and for a minimal one-chart
+   app, alternating runs (the ratio is the figure that matters on a noisy machine).
+2. Changing the Y axis in the browser → the chart repainted with the new axis (median).
+3. Server-side script time of a rerun after a widget change (AppTest; includes its overhead).
+
+    make bench-ui          # or: .venv/bin/python benchmarks/ui_benchmark.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
+
+POINT = ".js-plotly-plot .scatterlayer .trace path.point"
+
+
+def time_to_first_point(browser, script: str, environment: dict[str, str]) -> float:
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        while True:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
+                break
+            except Exception:
+                if time.perf_counter() - start > 60:
+                    raise
+                time.sleep(0.05)
+        page.wait_for_selector(POINT, timeout=60_000)
+        elapsed = time.perf_counter() - start
+        context.close()
+        return elapsed
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def axis_change_times(browser, environment: dict[str, str], runs: int) -> list[float]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        deadline = time.perf_counter() + 60
+        while True:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
+                break
+            except Exception:
+                if time.perf_counter() > deadline:
+                    raise
+                time.sleep(0.1)
+        page.wait_for_selector(POINT, timeout=60_000)
+        page.wait_for_timeout(3000)  # let the background refresh settle
+        timings = []
+        labels = ["Acc@5 (%)", "Acc@1 (%)"]
+        for run in range(runs):
+            label = labels[run % 2]
+            page.get_by_test_id("stSelectbox").filter(has_text="Y axis").first.click()
+            option = page.get_by_role("option", name=label, exact=True)
+            option.wait_for()
+            start = time.perf_counter()
+            option.click()
+            page.wait_for_function(
+                "label => document.querySelector('.js-plotly-plot .ytitle')?.textContent === label",
+                arg=label,
+                timeout=30_000,
+            )
+            timings.append(time.perf_counter() - start)
+            page.wait_for_timeout(300)
+        return timings
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def rerun_times(runs: int) -> list[float]:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    box = next(b for b in app.selectbox if b.key == "explore.y")
+    timings = []
+    for run in range(runs):
+        box.set_value(["Acc@5", "Acc@1"][run % 2])
+        start = time.perf_counter()
+        app.run()
+        timings.append(time.perf_counter() - start)
+        box = next(b for b in app.selectbox if b.key == "explore.y")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs per app (default 5)")
+    runs = parser.parse_args().runs
+    cache = tempfile.mkdtemp(prefix="tvstats-bench-")
+    # No network here: point the refresher at a closed local port so it fails at once, as offline users see.
+    environment = {
+        **os.environ,
+        "TVSTATS_CACHE_DIR": cache,
+        "TVSTATS_DOCS_BASE_URL": "http://127.0.0.1:9/vision/",
+    }
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        startup = {"app.py": [], "benchmarks/minimal_app.py": []}
+        for _ in range(runs):
+            for script in startup:
+                startup[script].append(time_to_first_point(browser, script, environment))
+        axis = axis_change_times(browser, environment, 11)
+        browser.close()
+    rerun = rerun_times(21)
+    app_start = statistics.median(startup["app.py"])
+    minimal_start = statistics.median(startup["benchmarks/minimal_app.py"])
+    print(
+        f"start-up to first plotted point, median of {runs}: app {app_start:.2f} s, "
+        f"minimal one-chart app {minimal_start:.2f} s, ratio {app_start / minimal_start:.2f}x"
+    )
+    print(f"Y axis change to repainted chart, median of {len(axis)}: {statistics.median(axis) * 1000:.0f} ms")
+    print(
+        f"server-side rerun after a widget change (AppTest), median of {len(rerun)}: "
+        f"{statistics.median(rerun) * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
