@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench install install-dev browser clean
+.PHONY: run dev test lint bench bench-ui install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ browser:
 run: install
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# Like run, but reloads on code changes.
+dev: install
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -42,6 +46,9 @@ test: install-dev browser lint
 
 bench: install-dev
 	$(BIN)/python benchmarks/parse_benchmark.py
+
+bench-ui: install-dev browser
+	$(BIN)/python benchmarks/ui_benchmark.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts out
