@@ -46,7 +46,7 @@ def page_data() -> LoadResult:
     try:
         result = _best_at_hand(version, generation)
     except DataUnavailable as error:
-        st.error(str(error))
+        st.error(formatting.escape_markdown(str(error)))
         st.stop()
     background.start_if_due(result)
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import common, explore_state
-from torchvision_stats import analysis, charts, registry, snippets, view_state
+from torchvision_stats import analysis, charts, formatting, registry, snippets, view_state
 
 result = common.page_data()
 tables = result.data.tables
@@ -18,7 +18,7 @@ category = registry.CATEGORIES[view.category]
 st.title("Explore")
 st.caption(f"{category.title} weights, evaluated on {category.dataset}. Hover a point to see the weight.")
 for notice in notices:
-    st.info(notice, icon=":material/link_off:")
+    st.info(formatting.escape_markdown(notice), icon=":material/link_off:")
 controls = st.container()
 chart_area = st.container()
 
@@ -28,7 +28,7 @@ with chart_area:
     try:
         shown = analysis.rows_in_view(table, view, explore_state.current_ranges(table, view.category))
     except analysis.InvalidSearch as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(formatting.escape_markdown(str(error)), icon=":material/error:")
         shown = table.iloc[0:0]
     figure = charts.scatter_figure(
         shown,
