@@ -2,18 +2,29 @@
 
 import streamlit as st
 
-from pages import common
+from app_pages import common
 
 st.set_page_config(page_title="torchvision-stats", page_icon=":material/scatter_plot:", layout="wide")
 
 navigation = st.navigation(
     [
-        st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True),
-        st.Page("pages/tables.py", title="Tables", icon=":material/table:", url_path="tables"),
-        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page("pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
+        st.Page("app_pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True),
+        st.Page("app_pages/tables.py", title="Tables", icon=":material/table:", url_path="tables"),
+        st.Page(
+            "app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"
+        ),
+        st.Page("app_pages/pick.py", title="Pick a model", icon=":material/target:", url_path="pick"),
+        st.Page("app_pages/history.py", title="History", icon=":material/history:", url_path="history"),
+        st.Page(
+            "app_pages/quantization.py",
+            title="Quantization",
+            icon=":material/compress:",
+            url_path="quantization",
+        ),
+        st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
+common.version_select()
 navigation.run()
 # After the page, so the chart reaches the browser first; the sidebar is a separate area anyway.
 common.render_data_status(common.page_data())

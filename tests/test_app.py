@@ -217,7 +217,7 @@ def test_sidebar_says_where_the_data_comes_from():
 
 def test_tables_page_shows_every_category_and_offers_downloads(downloads):
     app = run_app()
-    app.switch_page("pages/tables.py").run()
+    app.switch_page("app_pages/tables.py").run()
     assert not app.exception
     assert [len(frame.value) for frame in app.dataframe] == list(ROWS_PER_CATEGORY["main"].values())
     assert len(csv_rows(downloads["video_classification.csv"])) == 10
@@ -232,7 +232,7 @@ def test_tables_page_shows_every_category_and_offers_downloads(downloads):
 
 def test_compare_page_highlights_the_best_values():
     app = run_app()
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("app_pages/compare.py").run()
     assert app.info  # asks the user to pick
     app.multiselect[0].set_value(
         [
@@ -260,7 +260,7 @@ def test_compare_page_highlights_the_best_values():
 
 def test_about_page_shows_provenance_and_definitions():
     app = run_app()
-    app.switch_page("pages/about.py").run()
+    app.switch_page("app_pages/about.py").run()
     assert not app.exception
     provenance = app.dataframe[0].value
     values = dict(zip(provenance["Field"], provenance["Value"], strict=True))

@@ -147,3 +147,67 @@ def plotted_summary(shown: pd.DataFrame, table: pd.DataFrame, view: ExploreView)
             f"; {missing} without a {view.x} or {view.y} value {'is' if missing == 1 else 'are'} listed below"
         )
     return summary + "."
+
+
+def budget_history_figure(best: pd.DataFrame, quality: str, budget_metric: str, budget: float) -> go.Figure:
+    """The best `quality` within the budget, release by release (oldest left)."""
+    known = best[best[quality].notna()]
+    hover = [
+        f"<b>{html.escape(str(row['Best weight']))}</b><br>{html.escape(quality)}: "
+        f"{format_metric(quality, row[quality])}<br>{html.escape(budget_metric)}: "
+        f"{format_metric(budget_metric, row[budget_metric])}"
+        for _, row in known.iterrows()
+    ]
+    trace = {
+        "type": "scatter",
+        "x": known["Version"].tolist(),
+        "y": known[quality].tolist(),
+        "mode": "lines+markers",
+        "text": hover,
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": 10, "color": FAMILY_COLORS[0]},
+        "line": {"shape": "hv"},
+    }
+    layout = {
+        "xaxis": {
+            "title": {"text": "Docs release"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": best["Version"].tolist(),
+        },
+        "yaxis": {
+            "title": {"text": f"Best {registry.axis_title(quality)} with {budget_metric} ≤ {budget:g}"}
+        },
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "height": 380,
+    }
+    return go.Figure({"data": [trace], "layout": layout}, _validate=False)
+
+
+def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
+    """Acc@1 change of each quantized weight against its float model, worst first."""
+    ordered = pairs.sort_values("Δ Acc@1")
+    hover = [
+        f"<b>{html.escape(str(row['Quantized weight']))}</b>"
+        f"<br>float: {html.escape(str(row['Float weight']))}"
+        f"<br>Acc@1 {row['Acc@1 float']:g} → {row['Acc@1 quantized']:g} ({row['Δ Acc@1']:+.3f})"
+        for _, row in ordered.iterrows()
+    ]
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "y": ordered["Quantized weight"].map(lambda name: html.escape(str(name))).tolist(),
+        "x": ordered["Δ Acc@1"].tolist(),
+        "customdata": hover,  # not "text": a bar chart would print that on the bars
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "marker": {
+            "color": [FRONTIER_COLOR if value < 0 else FAMILY_COLORS[2] for value in ordered["Δ Acc@1"]]
+        },
+    }
+    layout = {
+        "xaxis": {"title": {"text": "Acc@1 change vs. the float model (points)"}, "zeroline": True},
+        "yaxis": {"automargin": True},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "height": 60 + 28 * len(ordered),
+    }
+    return go.Figure({"data": [trace], "layout": layout}, _validate=False)

@@ -143,6 +143,10 @@ def _read_body(response: requests.Response, url: str, timeout: float, max_bytes:
     return b"".join(chunks)
 
 
+def versions_url(base: str | None = None) -> str:
+    return urljoin(base_url(base), "versions.html")
+
+
 def fetch_page(
     version: str,
     *,
@@ -152,7 +156,16 @@ def fetch_page(
     max_bytes: int = MAX_BODY_BYTES,
 ) -> FetchedPage:
     """GET the models page of `version`; redirects are followed only within the same site."""
-    url = page_url(version, base)
+    return fetch_url(page_url(version, base), connect_timeout, read_timeout, max_bytes)
+
+
+def fetch_url(
+    url: str,
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> FetchedPage:
+    """GET one page the callers above built from the base URL; never a URL a user typed."""
     origin = _origin(url)
     timeout = (connect_timeout, read_timeout)
     with requests.Session() as session:

@@ -1,9 +1,9 @@
-"""Refresh a docs version from the network in a background thread.
+"""Refresh data from the network in a background thread.
 
-The app shows the best data at hand at once (cache or bundled snapshot) and asks this object
-to refresh; pages never wait on a slow or unreachable docs site. One refresher per version is
-shared by all sessions (the app keeps it in st.cache_resource), so many users cause at most one
-fetch per interval.
+The app shows the best data at hand at once (cache or bundled snapshot) and asks a refresher
+to fetch newer data; pages never wait on a slow or unreachable docs site. The app keeps one
+refresher per job in st.cache_resource, shared by all sessions, so many users cause at most
+one fetch per interval.
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from torchvision_stats import versions
 from torchvision_stats.load import LoadResult, Source, load_weight_tables
 from torchvision_stats.store import DEFAULT_TTL
 
 MIN_INTERVAL = timedelta(minutes=10)
+
+# A refresh job: returns None when fresh data reached the cache, else why not, in words.
+Job = Callable[[], list[str] | None]
 
 
 @dataclass(frozen=True)
@@ -28,18 +32,10 @@ class RefreshStatus:
 
 
 class BackgroundRefresher:
-    def __init__(
-        self,
-        version: str,
-        *,
-        ttl: timedelta = DEFAULT_TTL,
-        min_interval: timedelta = MIN_INTERVAL,
-        load: Callable[..., LoadResult] = load_weight_tables,
-    ):
-        self.version = version
-        self._ttl = ttl
+    def __init__(self, name: str, job: Job, *, min_interval: timedelta = MIN_INTERVAL):
+        self.name = name
+        self._job = job
         self._min_interval = min_interval
-        self._load = load
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._generation = 0
@@ -52,26 +48,22 @@ class BackgroundRefresher:
             running = self._thread is not None and self._thread.is_alive()
             return RefreshStatus(running, self._generation, self._finished_at, list(self._messages))
 
-    def is_due(self, current: LoadResult, now: datetime | None = None) -> bool:
-        """Data older than the TTL (or not from the docs at all), and no recent attempt."""
-        now = now or datetime.now(UTC)
-        if current.source in (Source.CACHE, Source.LIVE) and current.age(now) <= self._ttl:
-            return False
-        with self._lock:
-            return self._started_at is None or now - self._started_at >= self._min_interval
-
     def start(self) -> bool:
         """Start a refresh unless one is running; True when one was started."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return False
             self._started_at = datetime.now(UTC)
-            self._thread = threading.Thread(target=self._run, name=f"refresh-{self.version}", daemon=True)
+            self._thread = threading.Thread(target=self._run, name=f"refresh-{self.name}", daemon=True)
             self._thread.start()
             return True
 
-    def start_if_due(self, current: LoadResult) -> bool:
-        return self.is_due(current) and self.start()
+    def start_if_due(self, stale: bool, now: datetime | None = None) -> bool:
+        """Start when the data is stale and nothing was tried within the interval."""
+        now = now or datetime.now(UTC)
+        with self._lock:
+            recently = self._started_at is not None and now - self._started_at < self._min_interval
+        return stale and not recently and self.start()
 
     def wait(self, timeout: float | None = None) -> None:
         thread = self._thread
@@ -80,12 +72,31 @@ class BackgroundRefresher:
 
     def _run(self) -> None:
         try:
-            result = self._load(self.version, refresh=True)
-            succeeded, messages = result.source is Source.LIVE, result.messages
+            failure = self._job()
         except Exception as error:  # a refresh must never take the app down; say what happened
-            succeeded, messages = False, [f"Refreshing failed unexpectedly: {type(error).__name__}: {error}"]
+            failure = [f"Refreshing failed unexpectedly: {type(error).__name__}: {error}"]
         with self._lock:
-            if succeeded:
+            if failure is None:
                 self._generation += 1
-            self._messages = messages
+            self._messages = failure or []
             self._finished_at = datetime.now(UTC)
+
+
+def is_stale(result: LoadResult, ttl: timedelta = DEFAULT_TTL, now: datetime | None = None) -> bool:
+    """Data older than the TTL, or not from the docs at all (a snapshot, a stale cache)."""
+    return result.source not in (Source.CACHE, Source.LIVE) or result.age(now) > ttl
+
+
+def docs_page_job(version: str) -> Job:
+    def job() -> list[str] | None:
+        result = load_weight_tables(version, refresh=True)
+        return None if result.source is Source.LIVE and not result.messages else result.messages
+
+    return job
+
+
+def version_list_job() -> Job:
+    def job() -> list[str] | None:
+        return versions.refresh_version_list()
+
+    return job

@@ -16,6 +16,9 @@ class Better(Enum):
     LOWER = "lower"
 
 
+MAIN_METRIC = "<main metric>"
+
+
 @dataclass(frozen=True)
 class Metric:
     """A numeric column of a weight table."""
@@ -28,6 +31,14 @@ class Metric:
     number_format: str = "%.2f"
     # Printed with a magnitude suffix on the page ("25.6M") and kept in millions.
     in_millions: bool = False
+    # A derived metric: numerator / denominator, computed from a table's columns. MAIN_METRIC as
+    # the numerator stands for the category's main quality metric.
+    ratio_of: tuple[str, str] | None = None
+
+    @property
+    def is_derived(self) -> bool:
+        return self.ratio_of is not None
+
     is_quality: bool = False  # an accuracy / mAP style metric (main quality candidates)
 
 
@@ -144,8 +155,29 @@ METRICS: dict[str, Metric] = {
             "Billions of integer operations for one forward pass of the quantized model.",
             "%.2f",
         ),
+        Metric(
+            "Quality per GFLOP",
+            (),
+            "per GFLOP",
+            Better.HIGHER,
+            "The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) "
+            "divided by GFLOPS: quality bought per unit of compute.",
+            "%.2f",
+            ratio_of=(MAIN_METRIC, "GFLOPS"),
+        ),
+        Metric(
+            "Quality per M params",
+            (),
+            "per M params",
+            Better.HIGHER,
+            "The category's main quality metric divided by Params (M): quality bought per million "
+            "parameters.",
+            "%.2f",
+            ratio_of=(MAIN_METRIC, "Params (M)"),
+        ),
     )
 }
+DERIVED_METRICS = tuple(metric for metric in METRICS.values() if metric.is_derived)
 
 WEIGHT = TextColumn("Weight", "The weights enum value, e.g. ResNet50_Weights.IMAGENET1K_V2.")
 MODEL = TextColumn("Model", "The model builder function, e.g. resnet50.")

@@ -129,32 +129,26 @@ class Cache:
 
     def read(self, version: str) -> CacheEntry | None:
         """The entry for `version`; None when there is none; CacheCorrupt when it is damaged."""
-        path = self.path_for(version)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        name = self.path_for(version).name
+        body = self.read_document(name)
+        if body is None:
             return None
-        except OSError as error:
-            raise CacheCorrupt(f"the cache file {path.name} cannot be read ({error.strerror})") from error
         try:
-            document = json.loads(raw)
-            if document.get("format") != FORMAT:
-                raise CacheCorrupt(f"the cache file {path.name} is of another format")
-            body = document["body"]
-            if document.get("checksum") != _checksum(body):
-                raise CacheCorrupt(f"the cache file {path.name} does not match its checksum")
             return CacheEntry(_weight_tables_from_json(body))
         except CacheCorrupt:
             raise
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise CacheCorrupt(f"the cache file {path.name} is damaged ({type(error).__name__})") from error
+            raise CacheCorrupt(f"the cache file {name} is damaged ({type(error).__name__})") from error
 
     def write(self, version: str, data: WeightTables) -> Path:
         """Store atomically; raises OSError when the folder cannot be written."""
-        body = _body(data)
+        return self.write_document(self.path_for(version).name, _body(data))
+
+    def write_document(self, name: str, body: dict) -> Path:
+        """Write `body` with its checksum to the file `name`, atomically."""
         document = {"format": FORMAT, "checksum": _checksum(body), "body": body}
+        path = self.directory / name
         self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.path_for(version)
         descriptor, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=self.directory)
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -166,3 +160,25 @@ class Cache:
             Path(temporary).unlink(missing_ok=True)
             raise
         return path
+
+    def read_document(self, name: str) -> dict | None:
+        """The checked body of the file `name`; None when absent; CacheCorrupt when damaged."""
+        path = self.directory / name
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise CacheCorrupt(f"the cache file {path.name} cannot be read ({error.strerror})") from error
+        try:
+            document = json.loads(raw)
+            if not isinstance(document, dict) or document.get("format") != FORMAT:
+                raise CacheCorrupt(f"the cache file {path.name} is of another format")
+            body = document["body"]
+            if document.get("checksum") != _checksum(body):
+                raise CacheCorrupt(f"the cache file {path.name} does not match its checksum")
+            return body
+        except CacheCorrupt:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise CacheCorrupt(f"the cache file {path.name} is damaged ({type(error).__name__})") from error

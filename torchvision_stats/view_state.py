@@ -6,6 +6,7 @@ with a notice in words; nothing a URL holds can raise.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -141,3 +142,63 @@ def with_category(view: ExploreView, category_slug: str, tables: Mapping[str, pd
         size=view.size if view.size in metrics else NO_SIZE,
         family=(),
     )
+
+
+@dataclass(frozen=True)
+class PickView:
+    """The Pick a model page: a category, bounds per metric (max or min by the metric's
+    direction), families to include or exclude. URL: ``?category=…&GFLOPS=5&Acc@1=80&exclude=VGG``."""
+
+    category: str
+    bounds: tuple[tuple[str, float], ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def _families_param(
+    params: Mapping[str, object], key: str, present: set[str], notices: list[str]
+) -> tuple[str, ...]:
+    requested = [f for f in (_single(params, key) or "").split(",") if f.strip()]
+    kept = tuple(f for f in requested if f in present)
+    if len(kept) < len(requested):
+        notices.append(
+            f"Unknown families ignored in {key}: " + ", ".join(f[:40] for f in requested if f not in present)
+        )
+    return kept
+
+
+def pick_view_from_query(
+    params: Mapping[str, object], tables: Mapping[str, pd.DataFrame]
+) -> tuple[PickView, list[str]]:
+    notices: list[str] = []
+    available = [slug for slug in registry.CATEGORIES if slug in tables]
+    fallback = DEFAULT_CATEGORY if DEFAULT_CATEGORY in available else available[0]
+    category = _choice(_single(params, "category"), available, fallback, "category", notices)
+    table = tables[category]
+    bounds = []
+    for label in analysis.metric_columns(table):
+        text = _single(params, label)
+        if text is None:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value):
+            bounds.append((label, value))
+        else:
+            notices.append(f"“{label}={text[:40]}” is not a number; that constraint was left out.")
+    present = set(table["Family"].dropna())
+    include = _families_param(params, "include", present, notices)
+    exclude = _families_param(params, "exclude", present, notices)
+    return PickView(category, tuple(bounds), include, exclude), notices
+
+
+def pick_view_to_query(view: PickView) -> dict[str, str]:
+    params = {"category": view.category}
+    params.update({label: f"{bound:g}" for label, bound in view.bounds})
+    if view.include:
+        params["include"] = ",".join(view.include)
+    if view.exclude:
+        params["exclude"] = ",".join(view.exclude)
+    return params

@@ -11,45 +11,104 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from torchvision_stats import export, formatting, registry
+from torchvision_stats import export, formatting, refresh, registry, versions
+from torchvision_stats.derived import add_derived_metrics
 from torchvision_stats.load import DataUnavailable, LoadResult, load_weight_tables
 from torchvision_stats.refresh import BackgroundRefresher
+from torchvision_stats.snapshot import snapshot_versions
 
 DEFAULT_VERSION = "main"
 DATA_TTL = timedelta(hours=1)
+VERSION_KEY = "version"
 
 
 @st.cache_resource(show_spinner=False)
 def refresher(version: str) -> BackgroundRefresher:
     """One background refresher per docs version, shared by every session."""
-    return BackgroundRefresher(version)
+    return BackgroundRefresher(version, refresh.docs_page_job(version))
+
+
+@st.cache_resource(show_spinner=False)
+def version_list_refresher() -> BackgroundRefresher:
+    return BackgroundRefresher("versions", refresh.version_list_job())
 
 
 @st.cache_data(ttl=DATA_TTL, show_spinner=False)
 def _best_at_hand(version: str, generation: int) -> LoadResult:
-    # Never touches the network: cache or bundled snapshot. `generation` changes when a
-    # background refresh has put newer data in the cache, which makes this run again.
+    # Cache or bundled snapshot first, so no page waits on the network; only a version with
+    # neither is fetched here. `generation` changes when a background refresh has put newer
+    # data in the cache, which makes this run again. Exceptions are not cached: retried next run.
     del generation
-    return load_weight_tables(version, offline=True)
+    try:
+        result = load_weight_tables(version, offline=True)
+    except DataUnavailable:
+        result = load_weight_tables(version)
+    return LoadResult(add_derived_metrics(result.data), result.source, result.version, result.messages)
+
+
+@st.cache_data(ttl=DATA_TTL, show_spinner=False)
+def _version_choices(generation: int) -> tuple[list[str], bool]:
+    del generation
+    return versions.known_versions()
+
+
+def version_select() -> str:
+    """Sidebar *Docs version* select, kept in the URL as ``version`` (left out for main)."""
+    background = version_list_refresher()
+    choices, stale = _version_choices(background.status().generation)
+    background.start_if_due(stale)
+    if VERSION_KEY not in st.session_state:
+        requested = st.query_params.get(VERSION_KEY, DEFAULT_VERSION)
+        if requested not in choices:
+            st.sidebar.info(
+                formatting.escape_markdown(f"“version={requested[:40]}” is not a docs version; showing main.")
+            )
+            requested = DEFAULT_VERSION
+        st.session_state[VERSION_KEY] = requested
+    elif st.session_state[VERSION_KEY] not in choices:
+        st.session_state[VERSION_KEY] = DEFAULT_VERSION
+    st.sidebar.selectbox(
+        "Docs version",
+        choices,
+        key=VERSION_KEY,
+        format_func=lambda v: f"{v} (bundled)" if v in snapshot_versions() else v,
+        help="Which release's documentation the numbers come from. Bundled ones work offline.",
+    )
+    version = st.session_state[VERSION_KEY]
+    if version == DEFAULT_VERSION:
+        st.query_params.pop(VERSION_KEY, None)
+    else:
+        st.query_params[VERSION_KEY] = version
+    return version
+
+
+def version_param() -> dict[str, str]:
+    """The URL's version entry, for pages that rewrite their query parameters."""
+    version = selected_version()
+    return {} if version == DEFAULT_VERSION else {VERSION_KEY: version}
 
 
 def selected_version() -> str:
-    return DEFAULT_VERSION
+    return st.session_state.get(VERSION_KEY, DEFAULT_VERSION)
+
+
+def data_for(version: str) -> LoadResult:
+    """The best data for `version`; raises DataUnavailable when there is none."""
+    background = refresher(version)
+    result = _best_at_hand(version, background.status().generation)
+    background.start_if_due(refresh.is_stale(result))
+    return result
 
 
 def page_data() -> LoadResult:
-    """The data every page shows; starts a background refresh when it is stale."""
+    """The data every page shows, for the selected version; a message instead when there is none."""
     version = selected_version()
-    background = refresher(version)
-    generation = background.status().generation
-    st.session_state["data-generation"] = generation
+    st.session_state["data-generation"] = refresher(version).status().generation
     try:
-        result = _best_at_hand(version, generation)
+        return data_for(version)
     except DataUnavailable as error:
-        st.error(formatting.escape_markdown(str(error)))
+        st.error(formatting.escape_markdown(str(error)), icon=":material/cloud_off:")
         st.stop()
-    background.start_if_due(result)
-    return result
 
 
 def render_data_status(result: LoadResult) -> None:

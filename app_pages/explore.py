@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import common, explore_state
+from app_pages import common, explore_state
 from torchvision_stats import analysis, charts, formatting, registry, snippets, view_state
 
 result = common.page_data()

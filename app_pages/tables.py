@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import common
+from app_pages import common
 from torchvision_stats import export
 
 result = common.page_data()

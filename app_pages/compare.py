@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import common
+from app_pages import common
 from torchvision_stats import analysis, formatting, registry, snippets
 
 MAX_WEIGHTS = 6

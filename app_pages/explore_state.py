@@ -9,6 +9,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
+from app_pages import common
 from torchvision_stats import analysis, registry, view_state
 from torchvision_stats.view_state import ExploreView
 
@@ -65,7 +66,7 @@ def on_category_change(tables: Mapping[str, pd.DataFrame]) -> None:
 def remember(view: ExploreView) -> None:
     """Keep the view for this session and put it in the URL, so a copied link reproduces it."""
     st.session_state[_REMEMBERED] = view
-    wanted = view_state.view_to_query(view)
+    wanted = {**view_state.view_to_query(view), **common.version_param()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 

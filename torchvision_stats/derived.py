@@ -1,0 +1,31 @@
+"""Metrics computed from a table's own columns, as the registry declares them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from torchvision_stats import registry
+from torchvision_stats.dataset import WeightTables
+
+
+def _operand(label: str, category: registry.Category) -> str:
+    return category.main_metric if label == registry.MAIN_METRIC else label
+
+
+def with_derived_metrics(table: pd.DataFrame, category: registry.Category) -> pd.DataFrame:
+    """A copy with every derived metric whose inputs the table has (NaN where a ratio is undefined)."""
+    extended = table.copy()
+    for metric in registry.DERIVED_METRICS:
+        numerator, denominator = (_operand(label, category) for label in metric.ratio_of)
+        if numerator in table.columns and denominator in table.columns:
+            bottom = table[denominator].where(table[denominator] > 0)
+            extended[metric.label] = (table[numerator] / bottom).astype("float64")
+    present = [label for label in registry.METRICS if label in extended.columns]
+    return extended[registry.table_columns(present)]
+
+
+def add_derived_metrics(data: WeightTables) -> WeightTables:
+    tables = {
+        slug: with_derived_metrics(table, registry.CATEGORIES[slug]) for slug, table in data.tables.items()
+    }
+    return WeightTables(tables, data.provenance, data.missing_categories, data.problems)

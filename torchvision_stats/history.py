@@ -1,0 +1,135 @@
+"""How the weight tables changed across docs releases."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from torchvision_stats import analysis, registry
+from torchvision_stats.versions import release_key
+
+
+def oldest_first(versions: list[str]) -> list[str]:
+    return sorted(versions, key=release_key)
+
+
+def presence_matrix(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Weight × release: True where the release lists the weight; ordered by first appearance."""
+    versions = oldest_first(list(tables))
+    present = {version: set(tables[version]["Weight"]) for version in versions}
+    weights = sorted(
+        set().union(*present.values()),
+        key=lambda w: (next(i for i, v in enumerate(versions) if w in present[v]), w),
+    )
+    matrix = pd.DataFrame(
+        {version: [w in present[version] for w in weights] for version in versions},
+        index=pd.Index(weights, name="Weight"),
+    )
+    matrix.insert(0, "First listed in", [next(v for v in versions if w in present[v]) for w in weights])
+    return matrix
+
+
+def _same(old: object, new: object) -> bool:
+    both_missing = isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new)
+    return both_missing or old == new
+
+
+def diff_releases(old: pd.DataFrame, new: pd.DataFrame, old_version: str, new_version: str) -> pd.DataFrame:
+    """Added, removed and changed weights between two releases: one row per weight or changed value."""
+    old_rows = old.set_index("Weight")
+    new_rows = new.set_index("Weight")
+    rows = []
+    for weight in sorted(set(new_rows.index) - set(old_rows.index)):
+        rows.append(
+            {"Change": "added", "Weight": weight, "Metric": "", old_version: math.nan, new_version: math.nan}
+        )
+    for weight in sorted(set(old_rows.index) - set(new_rows.index)):
+        rows.append(
+            {
+                "Change": "removed",
+                "Weight": weight,
+                "Metric": "",
+                old_version: math.nan,
+                new_version: math.nan,
+            }
+        )
+    shared_metrics = [
+        m for m in analysis.metric_columns(old) if m in new.columns and not registry.METRICS[m].is_derived
+    ]
+    for weight in sorted(set(old_rows.index) & set(new_rows.index)):
+        for label in shared_metrics:
+            before, after = old_rows.at[weight, label], new_rows.at[weight, label]
+            if not _same(before, after):
+                rows.append(
+                    {
+                        "Change": "changed",
+                        "Weight": weight,
+                        "Metric": label,
+                        old_version: before,
+                        new_version: after,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["Change", "Weight", "Metric", old_version, new_version])
+
+
+def changed_values(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every value that changed between consecutive releases: weight, metric, from → to."""
+    versions = oldest_first(list(tables))
+    rows = []
+    for old_version, new_version in itertools.pairwise(versions):
+        diff = diff_releases(tables[old_version], tables[new_version], old_version, new_version)
+        for change in diff[diff["Change"] == "changed"].itertuples(index=False):
+            rows.append(
+                {
+                    "Weight": change.Weight,
+                    "Metric": change.Metric,
+                    "From": old_version,
+                    "To": new_version,
+                    "Old": change[3],
+                    "New": change[4],
+                }
+            )
+    return pd.DataFrame(rows, columns=["Weight", "Metric", "From", "To", "Old", "New"])
+
+
+def best_under_budget(
+    tables: Mapping[str, pd.DataFrame], quality: str, budget_metric: str, budget: float
+) -> pd.DataFrame:
+    """Per release, the best `quality` among weights with `budget_metric` ≤ `budget`.
+
+    A release whose table lacks either metric gets NaN and a note saying so.
+    """
+    better_high = registry.METRICS[quality].better is registry.Better.HIGHER
+    rows = []
+    for version in oldest_first(list(tables)):
+        table = tables[version]
+        row = {
+            "Version": version,
+            "Best weight": None,
+            quality: math.nan,
+            budget_metric: math.nan,
+            "Note": "",
+        }
+        if quality not in table.columns or budget_metric not in table.columns:
+            missing = quality if quality not in table.columns else budget_metric
+            row["Note"] = f"{version} has no {missing} column"
+        else:
+            affordable = table[(table[budget_metric] <= budget) & table[quality].notna()]
+            if affordable.empty:
+                row["Note"] = f"nothing within {budget:g} {budget_metric}"
+            else:
+                best = affordable.loc[
+                    affordable[quality].idxmax() if better_high else affordable[quality].idxmin()
+                ]
+                row.update(
+                    {
+                        "Best weight": best["Weight"],
+                        quality: best[quality],
+                        budget_metric: best[budget_metric],
+                    }
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,147 @@
+"""Best weight under a budget: constraints on any metric → ranked weights, with reasons."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from torchvision_stats import analysis, registry
+
+TOP_PICKS = 3
+CLOSEST = 5
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """At most `bound` for lower-is-better metrics, at least `bound` for higher-is-better ones."""
+
+    label: str
+    bound: float
+
+    @property
+    def is_maximum(self) -> bool:
+        return registry.METRICS[self.label].better is registry.Better.LOWER
+
+    def allows(self, table: pd.DataFrame) -> pd.Series:
+        values = table[self.label]
+        return (values <= self.bound) if self.is_maximum else (values >= self.bound)  # NaN fails both
+
+    def shortfall(self, table: pd.DataFrame) -> pd.Series:
+        """How far each row misses, relative to the bound (0 when it fits, inf when unknown)."""
+        values = table[self.label]
+        scale = abs(self.bound) or 1.0
+        miss = (values - self.bound) if self.is_maximum else (self.bound - values)
+        return (miss.clip(lower=0) / scale).fillna(math.inf)
+
+    def describe(self) -> str:
+        return f"{self.label} {'≤' if self.is_maximum else '≥'} {self.bound:g}"
+
+
+@dataclass
+class PickResult:
+    ranked: pd.DataFrame  # the weights that fit, best first, with a "Pareto-optimal" column
+    reasons: list[str]  # one sentence for each of the top picks
+    binding: str | None = None  # when nothing fits: the constraint that rules everything out
+    closest: pd.DataFrame = field(default_factory=pd.DataFrame)  # when nothing fits
+
+
+def _families(table: pd.DataFrame, include: tuple[str, ...], exclude: tuple[str, ...]) -> pd.DataFrame:
+    if include:
+        table = table[table["Family"].isin(include)]
+    if exclude:
+        table = table[~table["Family"].isin(exclude)]
+    return table
+
+
+def cost_metric(category: registry.Category, table: pd.DataFrame) -> str:
+    return category.cost_metric if category.cost_metric in table.columns else "Params (M)"
+
+
+def _change(value: float, other: float, label: str) -> str:
+    if other == 0 or math.isnan(value) or math.isnan(other):
+        return ""
+    share = abs(value / other - 1) * 100
+    if share < 0.5:
+        return f"at the same {label}"
+    return f"at {share:.0f} % {'fewer' if value < other else 'more'} {label}"
+
+
+def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: str) -> str:
+    if runner_up is None:
+        sentence = f"The only weight that fits: {quality} {pick[quality]:g} at {pick[cost]:g} {cost}."
+    else:
+        gain = pick[quality] - runner_up[quality]
+        head = f"+{gain:.3g} {quality}" if gain > 0 else f"the same {quality}"
+        cost_clause = _change(pick[cost], runner_up[cost], cost)
+        sentence = (
+            f"{head} over the next best ({runner_up['Weight']}){' ' + cost_clause if cost_clause else ''}."
+        )
+    if pick["Pareto-optimal"]:
+        sentence += f" Pareto-optimal: no weight that fits is both more accurate and cheaper in {cost}."
+    return sentence
+
+
+def pick_weights(
+    table: pd.DataFrame,
+    category: registry.Category,
+    constraints: list[Constraint],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+) -> PickResult:
+    quality = category.main_metric
+    cost = cost_metric(category, table)
+    candidates = _families(table, include, exclude)
+    candidates = candidates[candidates[quality].notna()]
+    fits = pd.Series(True, index=candidates.index)
+    for constraint in constraints:
+        fits &= constraint.allows(candidates)
+    ranked = candidates[fits].sort_values([quality, cost], ascending=[False, True]).copy()
+    ranked["Pareto-optimal"] = analysis.pareto_frontier(ranked, [quality, cost])
+    if not ranked.empty:
+        top = ranked.head(TOP_PICKS)
+        reasons = [
+            _reason(top.iloc[i], ranked.iloc[i + 1] if i + 1 < len(ranked) else None, quality, cost)
+            for i in range(len(top))
+        ]
+        return PickResult(ranked, reasons)
+    return PickResult(ranked, [], _binding(candidates, constraints), _closest(candidates, constraints))
+
+
+def _binding(candidates: pd.DataFrame, constraints: list[Constraint]) -> str | None:
+    """The constraint whose removal alone lets the most weights through."""
+    if candidates.empty:
+        return "the family filter: no weight of the chosen families has a value for the main metric"
+    best, best_count = None, 0
+    for dropped in constraints:
+        fits = pd.Series(True, index=candidates.index)
+        for constraint in constraints:
+            if constraint is not dropped:
+                fits &= constraint.allows(candidates)
+        if int(fits.sum()) > best_count:
+            best, best_count = dropped, int(fits.sum())
+    if best is None:
+        return "no single constraint: at least two must be relaxed together"
+    return f"{best.describe()} (without it, {best_count} weight{'s' if best_count != 1 else ''} would fit)"
+
+
+def _closest(candidates: pd.DataFrame, constraints: list[Constraint]) -> pd.DataFrame:
+    if candidates.empty or not constraints:
+        return candidates.head(0)
+    total = sum(constraint.shortfall(candidates) for constraint in constraints)
+    misses = [
+        ", ".join(
+            c.describe() + f" (is {row[c.label]:g})"
+            for c in constraints
+            if not c.allows(row.to_frame().T).iloc[0]
+        )
+        for _, row in candidates.iterrows()
+    ]
+    closest = candidates.assign(**{"Misses": misses, "_distance": total})
+    return closest.sort_values("_distance").head(CLOSEST).drop(columns="_distance")
+
+
+def constraints_from(bounds: Mapping[str, float | None]) -> list[Constraint]:
+    return [Constraint(label, float(bound)) for label, bound in bounds.items() if bound is not None]

@@ -1,0 +1,51 @@
+"""Quantized weights next to the float weights they were made from.
+
+Pairing rule (the docs' per-weight pages call the float weight "unquantized"): same model class,
+``QuantizedWeights`` → ``Weights``, and the backend part of the member dropped:
+``ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2`` ↔ ``ResNet50_Weights.IMAGENET1K_V2``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+_QUANTIZED = re.compile(r"^(?P<prefix>\w+?)_QuantizedWeights\.(?P<member>\w+)$")
+_BACKEND = re.compile(r"(?:FBGEMM|QNNPACK|X86|ONEDNN)_")
+COMPARED = ("Acc@1", "Acc@5")
+
+
+def float_counterpart(quantized_weight: str) -> str | None:
+    match = _QUANTIZED.match(quantized_weight)
+    if match is None:
+        return None
+    return f"{match.group('prefix')}_Weights.{_BACKEND.sub('', match.group('member'), count=1)}"
+
+
+def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(pairs, unpaired quantized rows). A pair row holds both weights, their accuracies and the
+    change (quantized − float), params of each, GFLOPS of the float and GIPS of the quantized one."""
+    by_weight = floats.set_index("Weight")
+    rows = []
+    unpaired = []
+    for _, row in quantized.iterrows():
+        counterpart = float_counterpart(str(row["Weight"]))
+        if counterpart is None or counterpart not in by_weight.index:
+            unpaired.append(row)
+            continue
+        base = by_weight.loc[counterpart]
+        pair = {"Quantized weight": row["Weight"], "Float weight": counterpart, "Family": row["Family"]}
+        for label in COMPARED:
+            if label in quantized.columns and label in floats.columns:
+                pair[f"{label} float"] = base[label]
+                pair[f"{label} quantized"] = row[label]
+                pair[f"Δ {label}"] = round(row[label] - base[label], 3)
+        pair["Params (M) float"] = base.get("Params (M)")
+        pair["Params (M) quantized"] = row.get("Params (M)")
+        if "GFLOPS" in floats.columns:
+            pair["GFLOPS float"] = base["GFLOPS"]
+        if "GIPS" in quantized.columns:
+            pair["GIPS quantized"] = row["GIPS"]
+        rows.append(pair)
+    return pd.DataFrame(rows), pd.DataFrame(unpaired, columns=quantized.columns)
