@@ -92,13 +92,21 @@ def _slider_bounds(table: pd.DataFrame) -> dict[str, tuple[float, float, float]]
 
 
 def _slider_key(category_slug: str, label: str) -> str:
-    return f"explore.range.{category_slug}.{label}"
+    # Per docs version too: another release's table has other ranges.
+    return f"explore.range.{common.selected_version()}.{category_slug}.{label}"
+
+
+def _held_range(key: str, low: float, high: float) -> tuple[float, float]:
+    """The slider's range, clamped into the table's bounds (full range when not yet drawn)."""
+    held_low, held_high = st.session_state.get(key, (low, high))
+    held_low, held_high = min(max(held_low, low), high), max(min(held_high, high), low)
+    return (held_low, held_high) if held_low <= held_high else (low, high)
 
 
 def current_ranges(table: pd.DataFrame, category_slug: str) -> dict[str, tuple[float, float]]:
     """The ranges the sliders hold (full ranges before they are first drawn)."""
     return {
-        label: tuple(st.session_state.get(_slider_key(category_slug, label), (low, high)))
+        label: _held_range(_slider_key(category_slug, label), low, high)
         for label, (low, high, _) in _slider_bounds(table).items()
     }
 
@@ -114,7 +122,7 @@ def range_sliders(table: pd.DataFrame, category_slug: str) -> None:
             registry.axis_title(label),
             min_value=low,
             max_value=high,
-            value=st.session_state.get(key, (low, high)),
+            value=_held_range(key, low, high),
             step=step,
             key=key,
             format=registry.METRICS[label].number_format,

@@ -267,3 +267,97 @@ def test_about_page_shows_provenance_and_definitions():
     assert values["sha256 of the page"] == "b100ba23e81a0a889835c60b993ba119c1ed770a90f788e8411bebd761458972"
     assert values["Page version"] == "main (0.25.0a0+218d2ab)"
     assert list(app.dataframe[2].value["Metric"])[:2] == ["Acc@1", "Acc@5"]
+
+
+def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params.update(query or {})
+    app.run()
+    app.switch_page(f"app_pages/{page}.py")
+    app.query_params.update(query or {})
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_version_from_the_url_switches_the_data():
+    app = run_app({"version": "0.13", "category": "video_classification"})
+    assert app.sidebar.selectbox[0].value == "0.13"
+    assert len(point_names(app)) == 3  # 0.13 lists three video weights
+    assert selectbox(app, "explore.x").value == "Params (M)"  # 0.13 has no GFLOPS
+    assert "GFLOPS" not in selectbox(app, "explore.x").options
+    assert app.query_params["version"] == "0.13"
+
+
+def test_an_unknown_version_falls_back_to_main_with_a_notice():
+    app = run_app({"version": "9.99"})
+    assert app.sidebar.selectbox[0].value == "main"
+    assert "is not a docs version" in app.sidebar.info[0].value.replace("\\", "")
+
+
+def test_derived_metrics_are_offered_as_axes():
+    app = run_app({"category": "object_detection", "y": "Quality per GFLOP"})
+    assert selectbox(app, "explore.y").value == "Quality per GFLOP"
+    assert not app.info
+
+
+def test_pick_page_from_the_url(downloads):
+    app = run_page("pick", {"category": "classification", "GFLOPS": "5", "Params (M)": "30"})
+    assert app.number_input(key="pick.bound.GFLOPS").value == 5
+    assert app.markdown[0].value.startswith("**EfficientNet\\_B4\\_Weights\\.IMAGENET1K\\_V1**")
+    assert app.code[0].value == (
+        "from torchvision.models import efficientnet_b4, EfficientNet_B4_Weights\n"
+        "model = efficientnet_b4(weights=EfficientNet_B4_Weights.IMAGENET1K_V1)"
+    )
+    rows = csv_rows(downloads["classification-picks.csv"])
+    assert all(float(r["GFLOPS"]) <= 5 and float(r["Params (M)"]) <= 30 for r in rows)
+    assert app.query_params["GFLOPS"] == "5"
+
+
+def test_pick_page_when_nothing_fits():
+    app = run_page("pick", {"category": "classification", "GFLOPS": "0.1", "Acc@1": "80"})
+    assert "The binding constraint: GFLOPS ≤ 0" in app.warning[0].value.replace("\\", "")
+    assert len(app.dataframe[0].value) == 5
+
+
+def test_history_page_shows_changes_across_the_bundled_releases(downloads):
+    app = run_page("history")
+    next(box for box in app.selectbox if box.key == "history.category").set_value(
+        "video_classification"
+    ).run()
+    assert not app.exception
+    matrix, changed, best, diff = (frame.value for frame in app.dataframe)
+    assert len(matrix) == 10 and list(matrix.columns)[1:] == ["0.13", "0.15", "0.20", "main"]
+    assert set(changed["Weight"]) == {
+        "MC3_18_Weights.KINETICS400_V1",
+        "R2Plus1D_18_Weights.KINETICS400_V1",
+        "R3D_18_Weights.KINETICS400_V1",
+    }
+    assert best["Version"].tolist() == ["0.13", "0.15", "0.20", "main"]
+    assert len(diff) == 7 + 6  # 0.13 → main: 7 weights added, 6 values changed
+    assert len(csv_rows(downloads["video_classification-0.13-to-main.csv"])) == 13
+
+
+def test_history_lists_a_release_that_fails_and_shows_the_rest():
+    app = run_page("history")
+    next(m for m in app.multiselect if m.key == "history.releases").set_value(["main", "0.15", "0.18"]).run()
+    assert not app.exception
+    assert any(
+        w.value.replace("\\", "").startswith("0.18: No data for torchvision docs 0.18") for w in app.warning
+    )
+    assert list(app.dataframe[0].value.columns)[1:] == ["0.15", "main"]
+
+
+def test_quantization_page_pairs_every_weight(downloads):
+    app = run_page("quantization")
+    assert app.metric[0].value == "14"
+    rows = csv_rows(downloads["quantization-pairs.csv"])
+    assert len(rows) == 14
+    resnet = next(
+        r for r in rows if r["Quantized weight"] == "ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2"
+    )
+    assert (resnet["Acc@1 float"], resnet["Acc@1 quantized"], resnet["Δ Acc@1"]) == (
+        "80.858",
+        "80.282",
+        "-0.576",
+    )

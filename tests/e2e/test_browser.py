@@ -54,6 +54,11 @@ def settle(page) -> None:
     page.wait_for_timeout(300)
 
 
+def current_url(page) -> str:
+    # Streamlit rewrites the URL with history.replaceState; Playwright's page.url can lag behind it.
+    return page.evaluate("location.href")
+
+
 def point_count(page) -> int:
     return page.locator(POINTS).count()
 
@@ -98,8 +103,8 @@ def test_changing_the_axes_in_the_ui_redraws_and_updates_the_url(page, app_url):
         "() => document.querySelector('.js-plotly-plot .ytitle')?.textContent === 'Acc@5 (%)'"
     )
     settle(page)
-    assert "x=Params+%28M%29" in page.url or "x=Params%20(M)" in page.url
-    assert re.search(r"y=Acc%405", page.url)
+    assert "x=Params+%28M%29" in current_url(page)
+    assert "y=Acc%405" in current_url(page)
     assert point_count(page) == 114
 
 
@@ -138,3 +143,70 @@ def test_each_page_renders_and_is_captured(page, app_url, screenshots):
         settle(page)
         assert not page.get_by_test_id("stException").count()
         page.screenshot(path=screenshots / f"{path}.png", full_page=True)
+
+
+def wait_for_text(page, text: str) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=30_000)
+
+
+def download_csv(page, button_text: str) -> tuple[str, list[dict[str, str]]]:
+    with page.expect_download() as download_info:
+        page.get_by_test_id("stDownloadButton").filter(has_text=button_text).click()
+    download = download_info.value
+    content = Path(download.path()).read_text(encoding="utf-8")
+    return download.suggested_filename, list(csv.DictReader(io.StringIO(content)))
+
+
+def test_pick_a_model_in_the_browser(page, app_url):
+    from tests.test_history_pick_quantization import DATA
+
+    page.goto(f"{app_url}/pick?GFLOPS=5&{quote('Params (M)')}=30")
+    table = DATA["main"].tables["classification"]
+    fitting = int(((table["GFLOPS"] <= 5) & (table["Params (M)"] <= 30) & table["Acc@1"].notna()).sum())
+    wait_for_text(page, f"Top picks of {fitting} that fit")
+    settle(page)
+    assert page.get_by_text("EfficientNet_B4_Weights.IMAGENET1K_V1 · Acc@1 83.384").count() == 1
+    name, rows = download_csv(page, "Download as CSV")
+    assert name == "classification-picks.csv" and len(rows) == fitting
+    assert rows[0]["Weight"] == "EfficientNet_B4_Weights.IMAGENET1K_V1"
+
+
+def test_history_in_the_browser(page, app_url, screenshots):
+    page.goto(f"{app_url}/history")
+    wait_for_text(page, "Which release lists which weight")
+    pick(page, "Category", "Video classification")
+    wait_for_text(page, "7 added, 0 removed, 6 values changed.")
+    settle(page)
+    name, rows = download_csv(page, "Download the diff as CSV")
+    assert name == "video_classification-0.13-to-main.csv"
+    r2plus1d = next(
+        r for r in rows if r["Weight"] == "R2Plus1D_18_Weights.KINETICS400_V1" and r["Metric"] == "Acc@1"
+    )
+    assert (r2plus1d["0.13"], r2plus1d["main"]) == ("57.5", "67.463")
+    page.screenshot(path=screenshots / "history.png", full_page=True)
+
+
+def test_quantization_in_the_browser(page, app_url, screenshots):
+    page.goto(f"{app_url}/quantization")
+    page.wait_for_selector(".js-plotly-plot .barlayer .point", timeout=30_000)
+    settle(page)
+    assert page.locator(".js-plotly-plot .barlayer .point").count() == 14
+    name, rows = download_csv(page, "Download pairs as CSV")
+    assert name == "quantization-pairs.csv" and len(rows) == 14
+    mobilenet = next(r for r in rows if r["Quantized weight"].startswith("MobileNet_V2_Quantized"))
+    assert (mobilenet["Float weight"], mobilenet["Acc@1 float"], mobilenet["Acc@1 quantized"]) == (
+        "MobileNet_V2_Weights.IMAGENET1K_V1",
+        "71.878",
+        "71.658",
+    )
+    page.screenshot(path=screenshots / "quantization.png", full_page=True)
+
+
+def test_switching_the_docs_version_in_the_sidebar(page, app_url):
+    open_explore(page, app_url, category="video_classification")
+    assert point_count(page) == 10
+    pick(page, "Docs version", "0.13 (bundled)")
+    page.wait_for_function(f"() => document.querySelectorAll('{POINTS}').length === 3", timeout=30_000)
+    settle(page)
+    assert "version=0.13" in current_url(page)
+    assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"  # no GFLOPS in 0.13
