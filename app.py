@@ -1,8 +1,16 @@
 """torchvision-stats: compare torchvision's pre-trained weights. Run with `make run`."""
 
+import logging
+
 import streamlit as st
 
 from app_pages import common
+
+# The package logs each fetch and parse; show them in the server's output.
+package_log = logging.getLogger("torchvision_stats")
+if not package_log.handlers:
+    package_log.addHandler(logging.StreamHandler())
+    package_log.setLevel(logging.INFO)
 
 st.set_page_config(page_title="torchvision-stats", page_icon=":material/scatter_plot:", layout="wide")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +12,8 @@ import pandas as pd
 from torchvision_stats import registry
 from torchvision_stats.normalize import normalize_page
 from torchvision_stats.parse import PageError, parse_weight_tables
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidPage(ValueError):
@@ -43,6 +47,7 @@ def weight_tables_from_html(
     html: str | bytes, *, url: str, fetched_at: datetime, sha256: str
 ) -> WeightTables:
     """Parse and normalise one page; raises InvalidPage when no weight table is found."""
+    started = time.perf_counter()
     try:
         parsed = parse_weight_tables(html)
     except PageError as error:
@@ -52,4 +57,28 @@ def weight_tables_from_html(
     normalized = normalize_page(parsed, url)
     provenance = Provenance(url, fetched_at, normalized.page_version, sha256)
     ordered = {slug: normalized.tables[slug] for slug in registry.CATEGORIES if slug in normalized.tables}
-    return WeightTables(ordered, provenance, normalized.missing_categories, normalized.problems)
+    data = WeightTables(ordered, provenance, normalized.missing_categories, normalized.problems)
+    # One line per parse: the load test counts them to show sessions share one parse.
+    logger.info("parsed %s: %d rows in %.1f ms", url, data.row_count, (time.perf_counter() - started) * 1000)
+    return data
+
+
+def shrinkage(previous: WeightTables, new: WeightTables) -> list[str]:
+    """What `new` lost against `previous` of the same docs version: categories, rows, columns.
+
+    A real page rarely loses weights; a truncated download or a half-changed layout does. Such a
+    page must not replace good data, so the loader keeps the previous copy and says why.
+    """
+    losses = []
+    for slug, old_table in previous.tables.items():
+        title = registry.CATEGORIES[slug].title.lower()
+        if slug not in new.tables:
+            losses.append(f"no {title} table")
+            continue
+        new_table = new.tables[slug]
+        if len(new_table) < len(old_table):
+            losses.append(f"{len(new_table)} instead of {len(old_table)} {title} weights")
+        lost_columns = [c for c in old_table.columns if c not in new_table.columns]
+        if lost_columns:
+            losses.append(f"no {', '.join(lost_columns)} column in the {title} table")
+    return losses

@@ -8,6 +8,7 @@ Every failure is a FetchError whose message a user understands.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -18,8 +19,10 @@ import requests
 
 from torchvision_stats import __version__
 
+logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://docs.pytorch.org/vision/"
 BASE_URL_VARIABLE = "TVSTATS_DOCS_BASE_URL"
+TIMEOUT_VARIABLE = "TVSTATS_FETCH_TIMEOUT"  # read timeout in seconds, for slow links and tests
 CONNECT_TIMEOUT_SECONDS = 5.0
 READ_TIMEOUT_SECONDS = 10.0
 MAX_BODY_BYTES = 5 * 1024 * 1024  # the real page is ~0.2 MB
@@ -147,12 +150,21 @@ def versions_url(base: str | None = None) -> str:
     return urljoin(base_url(base), "versions.html")
 
 
+def read_timeout_seconds() -> float:
+    """TVSTATS_FETCH_TIMEOUT when it is a positive number, else the default."""
+    try:
+        value = float(os.environ.get(TIMEOUT_VARIABLE, ""))
+    except ValueError:
+        return READ_TIMEOUT_SECONDS
+    return value if 0 < value < 600 else READ_TIMEOUT_SECONDS
+
+
 def fetch_page(
     version: str,
     *,
     base: str | None = None,
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
-    read_timeout: float = READ_TIMEOUT_SECONDS,
+    read_timeout: float | None = None,
     max_bytes: int = MAX_BODY_BYTES,
 ) -> FetchedPage:
     """GET the models page of `version`; redirects are followed only within the same site."""
@@ -162,10 +174,12 @@ def fetch_page(
 def fetch_url(
     url: str,
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
-    read_timeout: float = READ_TIMEOUT_SECONDS,
+    read_timeout: float | None = None,
     max_bytes: int = MAX_BODY_BYTES,
 ) -> FetchedPage:
     """GET one page the callers above built from the base URL; never a URL a user typed."""
+    read_timeout = read_timeout if read_timeout is not None else read_timeout_seconds()
+    logger.info("fetching %s", url)
     origin = _origin(url)
     timeout = (connect_timeout, read_timeout)
     with requests.Session() as session:

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from torchvision_stats import fetch, snapshot
-from torchvision_stats.dataset import InvalidPage, WeightTables, weight_tables_from_html
+from torchvision_stats.dataset import InvalidPage, WeightTables, shrinkage, weight_tables_from_html
 from torchvision_stats.store import DEFAULT_TTL, Cache, CacheCorrupt, CacheEntry
 
 
@@ -100,6 +100,12 @@ def load_weight_tables(
     if not offline:
         try:
             data = fetch_weight_tables(version, base=base)
+            previous = cached.data if cached is not None else snapshot.load_snapshot(version)
+            losses = shrinkage(previous, data) if previous is not None else []
+            if losses:
+                raise InvalidPage(
+                    "the page looks incomplete (" + "; ".join(losses) + "), so the earlier copy is kept."
+                )
         except (fetch.FetchError, InvalidPage) as error:
             messages.append(f"Could not refresh from the docs: {error}")
         else:

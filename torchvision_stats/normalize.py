@@ -89,25 +89,24 @@ def normalize_table(raw: RawTable, page_url: str, problems: list[str]) -> pd.Dat
     metric_labels = [label for label in raw.category.metric_labels if label in roles.values()]
     columns: dict[str, list] = {label: [] for label in registry.table_columns(metric_labels)}
     title = raw.category.title
+    seen: set[str] = set()
     for row_number, row in enumerate(raw.rows, start=1):
-        values: dict[str, object] = {}
-        if len(row) != len(raw.headers):
+        if len(row) == len(raw.headers):
+            values = _row_values(row, roles, page_url, title, row_number, problems)
+        else:
+            # A cell is missing or extra, and which one is unknown: reading by position could put
+            # one metric's number under another. Keep the weight, leave its numbers empty.
+            values = _weight_only(row, page_url)
             problems.append(
-                f"{title}, row {row_number}: {len(row)} cells under {len(raw.headers)} headers; "
-                "cells were read by position."
+                f"{title}, row {row_number} ({values.get('Weight') or 'no weight name'}): {len(row)} cells "
+                f"under {len(raw.headers)} headers; its numbers were left empty rather than guessed."
             )
-        for index, label in roles.items():
-            cell = row[index] if index < len(row) else None
-            if label == registry.WEIGHT.label:
-                values["Weight"] = cell.text if cell else ""
-                values["Docs"] = absolute_url(page_url, cell.href) if cell and cell.href else None
-            elif label == registry.RECIPE.label:
-                values["Recipe"] = cell.href if cell else None
-            else:
-                values[label] = _metric_value(cell, label, title, row_number, problems)
         weight = values.get("Weight") or ""
         if not weight:
             problems.append(f"{title}, row {row_number}: the weight name is empty.")
+        elif weight in seen:
+            problems.append(f"{title}: {weight} is listed more than once; every copy is kept.")
+        seen.add(weight)
         builder = naming.builder_of(values["Docs"]) if values.get("Docs") else None
         columns["Weight"].append(weight)
         columns["Model"].append(builder[1] if builder else None)
@@ -120,6 +119,30 @@ def normalize_table(raw: RawTable, page_url: str, problems: list[str]) -> pd.Dat
         if weight and builder is None:
             problems.append(f"{title}: {weight} has no link to its model builder.")
     return typed_table(columns)
+
+
+def _row_values(
+    row, roles: dict[int, str], page_url: str, title: str, row_number: int, problems: list[str]
+) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for index, label in roles.items():
+        cell = row[index]
+        if label == registry.WEIGHT.label:
+            values["Weight"] = cell.text
+            values["Docs"] = absolute_url(page_url, cell.href) if cell.href else None
+        elif label == registry.RECIPE.label:
+            values["Recipe"] = cell.href
+        else:
+            values[label] = _metric_value(cell, label, title, row_number, problems)
+    return values
+
+
+def _weight_only(row, page_url: str) -> dict[str, object]:
+    """From a ragged row, just the cell that links to a model builder's page, if any."""
+    for cell in row:
+        if cell.href and naming.builder_of(cell.href):
+            return {"Weight": cell.text, "Docs": absolute_url(page_url, cell.href)}
+    return {}
 
 
 def typed_table(columns: dict[str, list]) -> pd.DataFrame:
@@ -136,9 +159,6 @@ def typed_table(columns: dict[str, list]) -> pd.DataFrame:
 
 
 def _metric_value(cell, label: str, title: str, row_number: int, problems: list[str]) -> float:
-    if cell is None:
-        problems.append(f"{title}, row {row_number}: no {label} cell.")
-        return math.nan
     metric = registry.METRICS[label]
     try:
         return parse_number(cell.text, millions=metric.in_millions)

@@ -26,6 +26,7 @@ from torchvision_stats.normalize import typed_table
 CACHE_DIR_VARIABLE = "TVSTATS_CACHE_DIR"
 FORMAT = 1
 DEFAULT_TTL = timedelta(hours=24)
+ORPHAN_AGE = timedelta(minutes=10)
 
 
 class CacheCorrupt(ValueError):
@@ -159,7 +160,18 @@ class Cache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        self._remove_orphans()
         return path
+
+    def _remove_orphans(self, older_than: timedelta = ORPHAN_AGE) -> None:
+        """Temporary files a killed writer left behind; never read, removed once they are old."""
+        cutoff = datetime.now(timezone.utc).timestamp() - older_than.total_seconds()
+        for leftover in self.directory.glob("*.tmp"):
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                pass  # another process removed it first
 
     def read_document(self, name: str) -> dict | None:
         """The checked body of the file `name`; None when absent; CacheCorrupt when damaged."""
