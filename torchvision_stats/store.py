@@ -165,7 +165,7 @@ class Cache:
 
     def _remove_orphans(self, older_than: timedelta = ORPHAN_AGE) -> None:
         """Temporary files a killed writer left behind; never read, removed once they are old."""
-        cutoff = datetime.now(timezone.utc).timestamp() - older_than.total_seconds()
+        cutoff = datetime.now(UTC).timestamp() - older_than.total_seconds()
         for leftover in self.directory.glob("*.tmp"):
             try:
                 if leftover.stat().st_mtime < cutoff:
