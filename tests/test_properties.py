@@ -1,0 +1,205 @@
+"""Property-based tests: number parsing, and the parser on mutations of the real main page.
+
+The parser either returns correct rows or reports the problem; it never raises anything but
+InvalidPage, never drops a row silently, and never invents a value.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import lxml.html
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import real_page
+from torchvision_stats import registry
+from torchvision_stats.dataset import InvalidPage, weight_tables_from_html
+from torchvision_stats.normalize import UnreadableNumber, parse_number
+
+URL = "https://docs.pytorch.org/vision/main/models.html"
+NOW = datetime.now(UTC)
+ORIGINAL = weight_tables_from_html(real_page("main"), url=URL, fetched_at=NOW, sha256="")
+# weight → {metric label: value} as the unmutated page gives it
+TRUTH = {
+    row["Weight"]: {label: row[label] for label in registry.METRICS if label in table.columns}
+    for table in ORIGINAL.tables.values()
+    for _, row in table.iterrows()
+}
+TABLE_COUNT = 7
+
+# ---------------------------------------------------------------- numbers
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@given(finite)
+def test_plain_numbers_round_trip(value):
+    assert parse_number(repr(value)) == pytest.approx(value)
+
+
+@given(finite)
+def test_unicode_minus_and_thousands_separators(value):
+    text = f"{value:,.3f}".replace("-", "\u2212")
+    assert parse_number(text) == pytest.approx(round(value, 3), abs=1e-9)
+
+
+@given(st.floats(min_value=0, max_value=1e5, allow_nan=False), st.sampled_from(["K", "M", "B", "k", "m"]))
+def test_magnitude_suffixes_become_millions(value, suffix):
+    scale = {"k": 1e-3, "m": 1.0, "b": 1e3}[suffix.lower()]
+    assert parse_number(f"{value:.4f}{suffix}", millions=True) == pytest.approx(round(value, 4) * scale)
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_number_nan_or_unreadable(text):
+    try:
+        value = parse_number(text)
+    except UnreadableNumber:
+        return
+    assert math.isnan(value) or math.isfinite(value)
+
+
+@given(st.sampled_from(["", " ", "nan", "NaN", "-", "\u2013", "\u2014", "\u2212", "N/A", "none"]))
+def test_missing_marks(text):
+    assert math.isnan(parse_number(text))
+
+
+# ---------------------------------------------------------------- page mutations
+
+INJECTIONS = [
+    '<img src=x onerror="window.pwned=1">',
+    "<script>window.pwned=2</script>",
+    "<b>bold</b>",
+    "&lt;i&gt;",
+    "\u202e",
+    "=HYPERLINK(1)",
+]
+
+mutation = st.one_of(
+    st.tuples(st.just("drop_row"), st.integers(0, TABLE_COUNT - 1), st.integers(0, 200)),
+    st.tuples(st.just("duplicate_row"), st.integers(0, TABLE_COUNT - 1), st.integers(0, 200)),
+    st.tuples(st.just("reverse_rows"), st.integers(0, TABLE_COUNT - 1), st.just(0)),
+    st.tuples(st.just("drop_cell"), st.integers(0, TABLE_COUNT - 1), st.integers(0, 200)),
+    st.tuples(st.just("duplicate_cell"), st.integers(0, TABLE_COUNT - 1), st.integers(0, 200)),
+    st.tuples(st.just("drop_table"), st.integers(0, TABLE_COUNT - 1), st.just(0)),
+    st.tuples(st.just("move_table"), st.integers(0, TABLE_COUNT - 1), st.just(0)),
+    st.tuples(st.just("rename_heading"), st.integers(0, TABLE_COUNT - 1), st.just(0)),
+    st.tuples(st.just("inject"), st.integers(0, TABLE_COUNT - 1), st.integers(0, len(INJECTIONS) - 1)),
+    st.tuples(st.just("blank_cell"), st.integers(0, TABLE_COUNT - 1), st.integers(0, 200)),
+)
+
+
+def weight_tables(document) -> list:
+    return [t for t in document.iter("table") if "table-weights" in (t.get("class") or "")]
+
+
+def body_rows(table) -> list:
+    return [row for row in table.iter("tr") if row.find("td") is not None]
+
+
+def mutate(operations) -> tuple[bytes, set[str]]:
+    """The real page with the operations applied; also the weight names injections created."""
+    document = lxml.html.document_fromstring(real_page("main"))
+    injected: set[str] = set()
+    for name, table_index, position in operations:
+        tables = weight_tables(document)
+        if not tables:
+            break
+        table = tables[table_index % len(tables)]
+        rows = body_rows(table)
+        row = rows[position % len(rows)] if rows else None
+        if name == "drop_row" and row is not None:
+            row.getparent().remove(row)
+        elif name == "duplicate_row" and row is not None:
+            row.addnext(lxml.html.fromstring(lxml.html.tostring(row)))
+        elif name == "reverse_rows" and rows:
+            parent = rows[0].getparent()
+            for each in rows:
+                parent.remove(each)
+            for each in reversed(rows):
+                parent.append(each)
+        elif name in ("drop_cell", "duplicate_cell", "blank_cell") and row is not None:
+            cells = row.findall("td")
+            cell = cells[position % len(cells)]
+            if name == "drop_cell":
+                row.remove(cell)
+            elif name == "duplicate_cell":
+                cell.addnext(lxml.html.fromstring(lxml.html.tostring(cell)))
+            else:
+                for child in list(cell):
+                    cell.remove(child)
+                cell.text = ""
+        elif name == "drop_table":
+            table.getparent().remove(table)
+        elif name == "move_table":
+            section = table.getparent()
+            section.getparent().append(section)  # to the end of the page, heading and all
+        elif name == "rename_heading":
+            heading = table.xpath("preceding::*[self::h2 or self::h3 or self::h4][1]")[0]
+            heading.text = "Table of all available weights"
+            for child in list(heading):
+                heading.remove(child)
+        elif name == "inject" and row is not None:
+            span = row.find(".//span[@class='pre']")
+            if span is not None:
+                markup = INJECTIONS[position]
+                fragment = lxml.html.fragment_fromstring(f"<span>{span.text}{markup}</span>")
+                span.text = None
+                for child in list(span):
+                    span.remove(child)
+                span.text = fragment.text
+                for child in fragment:
+                    span.append(child)
+                injected.add(" ".join(span.text_content().split()))
+    return lxml.html.tostring(document), injected
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(mutation, min_size=1, max_size=6))
+def test_mutated_pages_give_true_rows_or_say_what_is_wrong(operations):
+    html, injected = mutate(operations)
+    try:
+        data = weight_tables_from_html(html, url=URL, fetched_at=NOW, sha256="")
+    except InvalidPage:
+        return  # every weight table was removed or made unrecognisable: reported, nothing served
+    document = lxml.html.document_fromstring(html)
+    rows_on_page = sum(len(body_rows(t)) for t in weight_tables(document))
+    rows_parsed = data.row_count
+    skipped = [p for p in data.problems if "matches no known category" in p or "second" in p]
+    assert rows_parsed == rows_on_page or skipped, "rows were dropped without a word"
+    for table in data.tables.values():
+        for _, row in table.iterrows():
+            weight = row["Weight"]
+            if weight in injected or weight not in TRUTH:
+                assert weight in injected or not weight, f"invented weight {weight!r}"
+                continue
+            for label, true_value in TRUTH[weight].items():
+                if label in table.columns and not math.isnan(row[label]):
+                    assert row[label] == true_value, f"{weight} {label}: {row[label]} is not on the page"
+    ragged, names = 0, []
+    for table in parsed_tables(document):
+        headers = len(table.findall(".//th"))
+        for row in body_rows(table):
+            if len(row.findall("td")) != headers:
+                ragged += 1
+            else:
+                names.append(" ".join(row.findall("td")[0].text_content().split()))
+    assert sum("rather than guessed" in p for p in data.problems) == ragged
+    duplicated = {name for name in names if names.count(name) > 1}
+    assert {
+        p.split(": ", 1)[1].split(" is listed")[0] for p in data.problems if "more than once" in p
+    } >= duplicated
+
+
+def parsed_tables(document) -> list:
+    """The weight tables the parser uses: a known heading above, first of their category."""
+    seen, kept = set(), []
+    for table in weight_tables(document):
+        heading = table.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
+        category = registry.category_for_heading(heading[0].text_content() if heading else "")
+        if category is not None and category.slug not in seen:
+            seen.add(category.slug)
+            kept.append(table)
+    return kept
