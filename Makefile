@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run dev test lint bench bench-ui install install-dev browser clean
+.PHONY: run dev test lint bench bench-ui loadtest install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ bench: install-dev
 
 bench-ui: install-dev browser
 	$(BIN)/python benchmarks/ui_benchmark.py
+
+loadtest: install-dev browser
+	$(BIN)/python benchmarks/load_test.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts out
