@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import real_page
 from tests.docs_server import DocsServer, Route
 from tests.e2e.conftest import start_app
-from tests.e2e.test_browser import POINTS, settle
+from tests.e2e.test_browser import POINTS, hover_text, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -67,13 +67,8 @@ def test_hostile_names_are_shown_as_text_and_never_run(page, hostile_app):
     settle(page)
 
     # The chart hover: AlexNet has the lowest Acc@1 on the page, so it is the lowest point.
-    points = page.locator(POINTS)
-    boxes = [points.nth(i).bounding_box() for i in range(points.count())]
-    lowest = max(boxes, key=lambda box: box["y"])
-    page.mouse.move(lowest["x"] + lowest["width"] / 2, lowest["y"] + lowest["height"] / 2)
-    tooltip = page.locator(".hoverlayer .hovertext")
-    tooltip.wait_for(timeout=10_000)
-    assert IMG_NAME in tooltip.text_content()
+    text = hover_text(page, lambda boxes: max(boxes, key=lambda box: box["y"]), IMG_NAME)
+    assert IMG_NAME in text, text
     assert_nothing_ran(page)
 
     # The weight picker under the chart shows the chosen name as plain text.
