@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import real_page  # noqa: E402
 from tests.docs_server import DocsServer, Route  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_until_healthy  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, launch_app, wait_until_healthy  # noqa: E402
 
 RERUN_START_MS = 50  # waited after each action, then left out of its latency
 POINTS = ".js-plotly-plot .scatterlayer .trace path.point"
@@ -132,28 +132,10 @@ async def session(browser, url: str, interactions: int, latencies: list, errors:
 async def main_async(sessions: int, interactions: int) -> None:
     with DocsServer() as docs, tempfile.TemporaryDirectory() as cache, tempfile.TemporaryFile("w+") as log:
         docs.serve_page("main", Route(real_page("main")))
-        port = free_port()
         environment = {**os.environ, "TVSTATS_DOCS_BASE_URL": docs.base_url, "TVSTATS_CACHE_DIR": cache}
-        server = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=log,
-        )
-        url = f"http://127.0.0.1:{port}"
+        server, url = launch_app(environment, output=log)
         try:
-            await asyncio.to_thread(wait_until_healthy, url, _PopenLike(server))
+            wait_until_healthy(url, server)
             rss_before = rss_megabytes(server.pid)
             latencies: list = []
             errors: list = []
@@ -168,7 +150,7 @@ async def main_async(sessions: int, interactions: int) -> None:
             rss_after = rss_megabytes(server.pid)
         finally:
             server.terminate()
-            await server.wait()
+            server.wait(timeout=20)
         log.seek(0)
         output = log.read()
     seconds = sorted(latency for _, latency in latencies)
@@ -187,20 +169,6 @@ async def main_async(sessions: int, interactions: int) -> None:
     print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:10]))
     print(f"server RSS: {rss_before:.0f} MB before, {rss_after:.0f} MB after")
     print(f"docs page fetched {fetches} time(s), parsed {parses} time(s) for all sessions")
-
-
-class _PopenLike:
-    """wait_until_healthy wants .poll() and .returncode, as subprocess.Popen has."""
-
-    def __init__(self, process):
-        self._process = process
-
-    def poll(self):
-        return self._process.returncode
-
-    @property
-    def returncode(self):
-        return self._process.returncode
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,45 +24,30 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, launch_app, start_app  # noqa: E402
 
 POINT = ".js-plotly-plot .scatterlayer .trace path.point"
 
 
+def open_when_up(page, url: str, started: float) -> None:
+    """Load the page as soon as the server accepts connections."""
+    while True:
+        try:
+            page.goto(url + "/", timeout=2000)
+            return
+        except Exception:
+            if time.perf_counter() - started > 60:
+                raise
+            time.sleep(0.05)
+
+
 def time_to_first_point(browser, script: str, environment: dict[str, str]) -> float:
-    port = free_port()
     start = time.perf_counter()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process, url = launch_app(environment, script)
     try:
         context = browser.new_context()
-        page = context.new_page()
-        while True:
-            try:
-                page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
-                break
-            except Exception:
-                if time.perf_counter() - start > 60:
-                    raise
-                time.sleep(0.05)
-        page.wait_for_selector(POINT, timeout=60_000)
+        open_when_up(context.new_page(), url, start)
+        context.pages[0].wait_for_selector(POINT, timeout=60_000)
         elapsed = time.perf_counter() - start
         context.close()
         return elapsed
@@ -73,37 +57,10 @@ def time_to_first_point(browser, script: str, environment: dict[str, str]) -> fl
 
 
 def axis_change_times(browser, environment: dict[str, str], runs: int) -> list[float]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process, url = start_app(environment)
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        deadline = time.perf_counter() + 60
-        while True:
-            try:
-                page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
-                break
-            except Exception:
-                if time.perf_counter() > deadline:
-                    raise
-                time.sleep(0.1)
+        open_when_up(page, url, time.perf_counter())
         page.wait_for_selector(POINT, timeout=60_000)
         page.wait_for_timeout(3000)  # let the background refresh settle
         timings = []

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import functools
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.docs_server import DocsServer
+from torchvision_stats.dataset import weight_tables_from_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docs-pages"
 VERSIONS = ("main", "0.20", "0.15", "0.13")
@@ -13,6 +17,17 @@ VERSIONS = ("main", "0.20", "0.15", "0.13")
 def real_page(version: str) -> bytes:
     """A real, unchanged copy of docs.pytorch.org/vision/<version>/models.html."""
     return (FIXTURES / version / "models.html").read_bytes()
+
+
+@functools.cache
+def parsed_tables(version: str) -> dict[str, pd.DataFrame]:
+    """The normalised tables of a real page, parsed once per test run (read, never modify)."""
+    return weight_tables_from_html(
+        real_page(version),
+        url=f"https://docs.pytorch.org/vision/{version}/models.html",
+        fetched_at=datetime.now(UTC),
+        sha256="",
+    ).tables
 
 
 @pytest.fixture(autouse=True)

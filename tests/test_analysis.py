@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import real_page
+from tests.conftest import parsed_tables
 from tests.test_app import OBJECT_DETECTION_FRONTIER
 from torchvision_stats import analysis, snippets, view_state
-from torchvision_stats.dataset import weight_tables_from_html
 
-TABLES = weight_tables_from_html(
-    real_page("main"),
-    url="https://docs.pytorch.org/vision/main/models.html",
-    fetched_at=datetime.now(UTC),
-    sha256="",
-).tables
+TABLES = parsed_tables("main")
 
 
 def test_pareto_frontier_of_object_detection_matches_the_hand_worked_set():

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import plotly.graph_objects as go
 import pytest
 
-from tests.conftest import real_page
+from tests.conftest import parsed_tables
 from tests.test_app import OBJECT_DETECTION_FRONTIER
 from torchvision_stats import charts, view_state
-from torchvision_stats.dataset import weight_tables_from_html
 
-TABLES = weight_tables_from_html(
-    real_page("main"),
-    url="https://docs.pytorch.org/vision/main/models.html",
-    fetched_at=datetime.now(UTC),
-    sha256="",
-).tables
+TABLES = parsed_tables("main")
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,18 @@ def _choice(
     return default
 
 
+def _families_param(
+    params: Mapping[str, object], key: str, present: set[str], notices: list[str]
+) -> tuple[str, ...]:
+    requested = [f for f in (_single(params, key) or "").split(",") if f.strip()]
+    kept = tuple(f for f in requested if f in present)
+    if len(kept) < len(requested):
+        notices.append(
+            f"Unknown families ignored in {key}: " + ", ".join(f[:40] for f in requested if f not in present)
+        )
+    return kept
+
+
 def view_from_query(
     params: Mapping[str, object], tables: Mapping[str, pd.DataFrame]
 ) -> tuple[ExploreView, list[str]]:
@@ -90,12 +102,7 @@ def view_from_query(
     if len(q) > MAX_SEARCH_LENGTH:
         notices.append(f"The search text was cut to {MAX_SEARCH_LENGTH} characters.")
         q = q[:MAX_SEARCH_LENGTH]
-    families_present = set(tables[category]["Family"].dropna())
-    requested = [f for f in (_single(params, "family") or "").split(",") if f.strip()]
-    families = tuple(f for f in requested if f in families_present)
-    if len(families) < len(requested):
-        unknown = ", ".join(f[:40] for f in requested if f not in families_present)
-        notices.append(f"Unknown families ignored: {unknown}.")
+    families = _families_param(params, "family", set(tables[category]["Family"].dropna()), notices)
     view = ExploreView(
         category=category,
         x=_choice(_single(params, "x"), metrics, default.x, "x", notices),
@@ -153,18 +160,6 @@ class PickView:
     bounds: tuple[tuple[str, float], ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-
-
-def _families_param(
-    params: Mapping[str, object], key: str, present: set[str], notices: list[str]
-) -> tuple[str, ...]:
-    requested = [f for f in (_single(params, key) or "").split(",") if f.strip()]
-    kept = tuple(f for f in requested if f in present)
-    if len(kept) < len(requested):
-        notices.append(
-            f"Unknown families ignored in {key}: " + ", ".join(f[:40] for f in requested if f not in present)
-        )
-    return kept
 
 
 def pick_view_from_query(

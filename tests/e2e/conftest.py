@@ -6,6 +6,7 @@ keeps its cache in a temporary folder. With CI=true a missing browser fails the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -52,36 +53,53 @@ def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 60)
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-def start_app(environment: dict[str, str], script: str = "app.py") -> tuple[subprocess.Popen, str]:
+def launch_app(environment: dict[str, str], script: str = "app.py", output=subprocess.DEVNULL):
+    """`streamlit run` on a free port of 127.0.0.1; returns (process, url) without waiting."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def start_app(environment: dict[str, str], script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """launch_app, then wait until the server answers its health check."""
+    process, url = launch_app(environment, script)
     try:
         wait_until_healthy(url, process)
     except RuntimeError:
         process.kill()
         raise
     return process, url
+
+
+@contextlib.contextmanager
+def app_serving(route: Route, cache_dir: Path):
+    """The app, its docs site a local server answering the main page with `route`."""
+    with DocsServer() as docs:
+        docs.serve_page("main", route)
+        environment = {
+            **os.environ,
+            "TVSTATS_DOCS_BASE_URL": docs.base_url,
+            "TVSTATS_CACHE_DIR": str(cache_dir),
+        }
+        process, url = start_app(environment)
+        try:
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -107,17 +125,8 @@ def browser(chromium_executable):
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The app, its docs site a local server with the real main page, its cache a temp folder."""
-    with DocsServer() as docs:
-        docs.serve_page("main", Route(real_page("main")))
-        environment = {
-            **os.environ,
-            "TVSTATS_DOCS_BASE_URL": docs.base_url,
-            "TVSTATS_CACHE_DIR": str(tmp_path_factory.mktemp("app-cache")),
-        }
-        process, url = start_app(environment)
+    with app_serving(Route(real_page("main")), tmp_path_factory.mktemp("app-cache")) as url:
         yield url
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture

@@ -4,15 +4,14 @@ compare and pick pages."""
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import quote
 
 import pytest
 
 from tests.conftest import real_page
-from tests.docs_server import DocsServer, Route
-from tests.e2e.conftest import start_app
+from tests.docs_server import Route
+from tests.e2e.conftest import app_serving
 from tests.e2e.test_browser import POINTS, hover_text, settle
 
 pytestmark = pytest.mark.e2e
@@ -38,17 +37,8 @@ HOSTILE_PAGE = (
 
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory):
-    with DocsServer() as docs:
-        docs.serve_page("main", Route(HOSTILE_PAGE))
-        environment = {
-            **os.environ,
-            "TVSTATS_DOCS_BASE_URL": docs.base_url,
-            "TVSTATS_CACHE_DIR": str(tmp_path_factory.mktemp("hostile-cache")),
-        }
-        process, url = start_app(environment)
+    with app_serving(Route(HOSTILE_PAGE), tmp_path_factory.mktemp("hostile-cache")) as url:
         yield url
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def assert_nothing_ran(page) -> None:
