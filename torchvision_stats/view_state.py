@@ -76,6 +76,15 @@ def _choice(
     return default
 
 
+def _category_param(
+    params: Mapping[str, object], tables: Mapping[str, pd.DataFrame], notices: list[str]
+) -> str:
+    """The requested category if this release has it, else classification (or the first there is)."""
+    available = [slug for slug in registry.CATEGORIES if slug in tables]
+    fallback = DEFAULT_CATEGORY if DEFAULT_CATEGORY in available else available[0]
+    return _choice(_single(params, "category"), available, fallback, "category", notices)
+
+
 def _families_param(
     params: Mapping[str, object], key: str, present: set[str], notices: list[str]
 ) -> tuple[str, ...]:
@@ -93,9 +102,7 @@ def view_from_query(
 ) -> tuple[ExploreView, list[str]]:
     """The view a URL asks for, and a notice for each value that had to fall back."""
     notices: list[str] = []
-    available = [slug for slug in registry.CATEGORIES if slug in tables]
-    fallback_category = DEFAULT_CATEGORY if DEFAULT_CATEGORY in available else available[0]
-    category = _choice(_single(params, "category"), available, fallback_category, "category", notices)
+    category = _category_param(params, tables, notices)
     default = default_view(category, tables)
     metrics = analysis.metric_columns(tables[category])
     q = _single(params, "q") or ""
@@ -166,9 +173,7 @@ def pick_view_from_query(
     params: Mapping[str, object], tables: Mapping[str, pd.DataFrame]
 ) -> tuple[PickView, list[str]]:
     notices: list[str] = []
-    available = [slug for slug in registry.CATEGORIES if slug in tables]
-    fallback = DEFAULT_CATEGORY if DEFAULT_CATEGORY in available else available[0]
-    category = _choice(_single(params, "category"), available, fallback, "category", notices)
+    category = _category_param(params, tables, notices)
     table = tables[category]
     bounds = []
     for label in analysis.metric_columns(table):
