@@ -33,11 +33,13 @@ def version_list_refresher() -> BackgroundRefresher:
     return BackgroundRefresher("versions", refresh.version_list_job())
 
 
-@st.cache_data(ttl=DATA_TTL, show_spinner=False)
+@st.cache_resource(ttl=DATA_TTL, show_spinner=False, max_entries=32)
 def _best_at_hand(version: str, generation: int) -> LoadResult:
     # Cache or bundled snapshot first, so no page waits on the network; only a version with
     # neither is fetched here. `generation` changes when a background refresh has put newer
     # data in the cache, which makes this run again. Exceptions are not cached: retried next run.
+    # A resource, not cache_data: every session shares the same tables without unpickling a copy
+    # on each rerun (7 ms). Pages only read them; every filter makes a new frame.
     del generation
     try:
         result = load_weight_tables(version, offline=True)
@@ -54,9 +56,7 @@ def _version_choices(generation: int) -> tuple[list[str], bool]:
 
 def version_select() -> str:
     """Sidebar *Docs version* select, kept in the URL as ``version`` (left out for main)."""
-    background = version_list_refresher()
-    choices, stale = _version_choices(background.status().generation)
-    background.start_if_due(stale)
+    choices, _ = _version_choices(version_list_refresher().status().generation)
     if VERSION_KEY not in st.session_state:
         requested = st.query_params.get(VERSION_KEY, DEFAULT_VERSION)
         if requested not in choices:
@@ -94,10 +94,15 @@ def selected_version() -> str:
 
 def data_for(version: str) -> LoadResult:
     """The best data for `version`; raises DataUnavailable when there is none."""
-    background = refresher(version)
-    result = _best_at_hand(version, background.status().generation)
-    background.start_if_due(refresh.is_stale(result))
-    return result
+    return _best_at_hand(version, refresher(version).status().generation)
+
+
+def _start_due_refreshes(result: LoadResult) -> None:
+    # Started before the page is drawn: a quick failure (no network) is then over before the
+    # sidebar is, and needs no second run of the page to be reported.
+    refresher(result.version).start_if_due(refresh.is_stale(result))
+    version_list = version_list_refresher()
+    version_list.start_if_due(_version_choices(version_list.status().generation)[1])
 
 
 def page_data() -> LoadResult:
@@ -105,10 +110,12 @@ def page_data() -> LoadResult:
     version = selected_version()
     st.session_state["data-generation"] = refresher(version).status().generation
     try:
-        return data_for(version)
+        result = data_for(version)
     except DataUnavailable as error:
         st.error(formatting.escape_markdown(str(error)), icon=":material/cloud_off:")
         st.stop()
+    _start_due_refreshes(result)
+    return result
 
 
 def render_data_status(result: LoadResult) -> None:

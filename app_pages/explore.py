@@ -95,17 +95,28 @@ if selected_weights:
     )
 
 st.subheader(f"Filtered weights ({len(shown)})")
-st.dataframe(shown, hide_index=True, column_config=common.column_config(shown))
 common.csv_download("Download CSV", shown, f"{view.category}.csv", "explore.download")
+# Off at first: the table grid is heavy for the browser to load, and the chart comes first.
+if st.toggle("Show them as a table", key="explore.show-table"):
+    st.dataframe(shown, hide_index=True, column_config=common.column_config(shown))
 
 if len(shown):
     st.subheader("Use a weight")
-    weight = st.selectbox("Weight", shown["Weight"].tolist(), key="explore.snippet-weight")
-    row = shown[shown["Weight"] == weight].iloc[0]
-    snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
-    if snippet:
-        st.code(snippet, language="python")
-    else:
-        st.warning("This name is not a valid Python identifier, so no code snippet is offered.")
+    # The code appears once a weight is chosen: the code element is heavy for the browser to load,
+    # and the first paint of the chart should not wait for it.
+    weight = st.selectbox(
+        "Weight",
+        shown["Weight"].tolist(),
+        index=None,
+        key="explore.snippet-weight",
+        placeholder="Choose a weight to get the code that loads it",
+    )
+    if weight is not None:
+        row = shown[shown["Weight"] == weight].iloc[0]
+        snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
+        if snippet:
+            st.code(snippet, language="python")
+        else:
+            st.warning("This name is not a valid Python identifier, so no code snippet is offered.")
 
 explore_state.remember(view)

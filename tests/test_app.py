@@ -201,6 +201,8 @@ def test_code_snippet_for_the_chosen_weight():
     app = run_app(
         {"category": "quantized_classification", "q": "ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2"}
     )
+    assert not app.code  # nothing chosen yet
+    selectbox(app, "explore.snippet-weight").set_value("ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2").run()
     assert app.code[0].value == (
         "from torchvision.models.quantization import resnet50, ResNet50_QuantizedWeights\n"
         "model = resnet50(weights=ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2, quantize=True)"

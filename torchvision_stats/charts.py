@@ -31,18 +31,22 @@ def format_metric(label: str, value: float) -> str:
     return f"{text} {metric.unit}" if metric.unit and metric.unit not in label else text
 
 
+def _formatted(label: str, values: list) -> list[str]:
+    metric = registry.METRICS[label]
+    suffix = f" {metric.unit}" if metric.unit and metric.unit not in label else ""
+    name = html.escape(label)
+    return [
+        f"{name}: –" if value != value else f"{name}: {metric.number_format % value}{suffix}"
+        for value in values
+    ]
+
+
 def hover_texts(table: pd.DataFrame) -> list[str]:
     """One label per row: the weight in bold, its family and every metric of the row."""
-    metrics = analysis.metric_columns(table)
-    weights = table["Weight"].fillna("").astype(str).tolist()
-    families = table["Family"].fillna("–").astype(str).tolist()
-    columns = {label: table[label].tolist() for label in metrics}
-    texts = []
-    for index, weight in enumerate(weights):
-        lines = [f"<b>{html.escape(weight)}</b>", f"Family: {html.escape(families[index])}"]
-        lines += [f"{html.escape(label)}: {format_metric(label, columns[label][index])}" for label in metrics]
-        texts.append("<br>".join(lines))
-    return texts
+    weights = [f"<b>{html.escape(str(w))}</b>" for w in table["Weight"].fillna("").tolist()]
+    families = [f"Family: {html.escape(str(f))}" for f in table["Family"].fillna("–").tolist()]
+    metric_lines = [_formatted(label, table[label].tolist()) for label in analysis.metric_columns(table)]
+    return ["<br>".join(parts) for parts in zip(weights, families, *metric_lines, strict=True)]
 
 
 def _marker_sizes(values: pd.Series, full_range: tuple[float, float] | None) -> list[float]:

@@ -98,19 +98,9 @@ def load_weight_tables(
     if cached is not None and cached.is_fresh(ttl) and not refresh:
         return LoadResult(cached.data, Source.CACHE, version, messages)
     if not offline:
-        try:
-            data = fetch_weight_tables(version, base=base)
-            previous = cached.data if cached is not None else snapshot.load_snapshot(version)
-            losses = shrinkage(previous, data) if previous is not None else []
-            if losses:
-                raise InvalidPage(
-                    "the page looks incomplete (" + "; ".join(losses) + "), so the earlier copy is kept."
-                )
-        except (fetch.FetchError, InvalidPage) as error:
-            messages.append(f"Could not refresh from the docs: {error}")
-        else:
-            _save(cache, version, data, messages)
-            return LoadResult(data, Source.LIVE, version, messages)
+        live = _refresh(cache, cached, version, base, messages)
+        if live is not None:
+            return live
     if cached is not None:
         source = Source.CACHE if cached.is_fresh(ttl) else Source.STALE_CACHE
         return LoadResult(cached.data, source, version, messages)
@@ -119,6 +109,37 @@ def load_weight_tables(
         return LoadResult(bundled, Source.SNAPSHOT, version, messages)
     reasons = " ".join(messages) or "It is not cached and no snapshot of it is bundled."
     raise DataUnavailable(f"No data for torchvision docs {version}. {reasons}")
+
+
+def _refresh(
+    cache: Cache, cached: CacheEntry | None, version: str, base: str | None, messages: list[str]
+) -> LoadResult | None:
+    """Fetch, check and cache the live page; None (and a message) when that fails."""
+    try:
+        data = fetch_weight_tables(version, base=base)
+        previous = cached.data if cached is not None else snapshot.load_snapshot(version)
+        losses = shrinkage(previous, data) if previous is not None else []
+        if losses:
+            raise InvalidPage(
+                "the page looks incomplete (" + "; ".join(losses) + "), so the earlier copy is kept."
+            )
+    except (fetch.FetchError, InvalidPage) as error:
+        messages.append(f"Could not refresh from the docs: {error}")
+        return None
+    _save(cache, version, data, messages)
+    return LoadResult(data, Source.LIVE, version, messages)
+
+
+def refresh_from_docs(version: str, *, cache_dir: Path | str | None = None) -> list[str] | None:
+    """Fetch the live page into the cache; None on success, else why not, in words.
+
+    For background refreshes: unlike load_weight_tables it never falls back, so a failure costs
+    no parse of the data that is already on screen.
+    """
+    cache = Cache(cache_dir)
+    messages: list[str] = []
+    result = _refresh(cache, _read_cache(cache, version, messages), version, None, messages)
+    return None if result is not None and not result.messages else messages
 
 
 def load_from_file(path: Path | str, version: str = "main") -> LoadResult:

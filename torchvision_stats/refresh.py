@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from torchvision_stats import versions
-from torchvision_stats.load import LoadResult, Source, load_weight_tables
+from torchvision_stats.load import LoadResult, Source, refresh_from_docs
 from torchvision_stats.store import DEFAULT_TTL
 
 MIN_INTERVAL = timedelta(minutes=10)
@@ -88,15 +88,8 @@ def is_stale(result: LoadResult, ttl: timedelta = DEFAULT_TTL, now: datetime | N
 
 
 def docs_page_job(version: str) -> Job:
-    def job() -> list[str] | None:
-        result = load_weight_tables(version, refresh=True)
-        return None if result.source is Source.LIVE and not result.messages else result.messages
-
-    return job
+    return lambda: refresh_from_docs(version)
 
 
 def version_list_job() -> Job:
-    def job() -> list[str] | None:
-        return versions.refresh_version_list()
-
-    return job
+    return versions.refresh_version_list

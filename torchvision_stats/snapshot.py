@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import datetime
@@ -12,7 +13,9 @@ from torchvision_stats.dataset import WeightTables, weight_tables_from_html
 _FOLDER = resources.files("torchvision_stats") / "snapshots"
 
 
+@functools.cache
 def _pages() -> dict[str, dict]:
+    # Package data never changes while the process runs: read it once.
     return json.loads((_FOLDER / "provenance.json").read_text(encoding="utf-8"))["pages"]
 
 

@@ -61,13 +61,17 @@ def test_hostile_names_are_shown_as_text_and_never_run(page, hostile_app):
     assert IMG_NAME in text, text
     assert_nothing_ran(page)
 
-    # The weight picker under the chart shows the chosen name as plain text.
+    # The weight picker under the chart offers and shows the name as plain text; no code for it.
     page.goto(hostile_app + "/?q=" + quote("re:^(AlexNet|ConvNeXt_Base|ResNet18_)"))
     page.wait_for_selector(POINTS, timeout=30_000)
     settle(page)
     assert page.locator(POINTS).count() == 3
     weight_select = page.get_by_test_id("stSelectbox").filter(has_text="Weight").last
-    assert IMG_NAME in (weight_select.text_content() + weight_select.locator("input").input_value())
+    weight_select.locator("input").click()
+    page.keyboard.type("AlexNet_Weights.<img")
+    page.keyboard.press("Enter")
+    page.get_by_text("This name is not a valid Python identifier").wait_for(timeout=30_000)
+    assert IMG_NAME in weight_select.text_content() + weight_select.locator("input").input_value()
     assert_nothing_ran(page)
 
     # Tables and Compare render the same data.
