@@ -33,6 +33,7 @@ navigation = st.navigation(
     ]
 )
 common.version_select()
+common.begin_run()
 navigation.run()
 # After the page, so the chart reaches the browser first; the sidebar is a separate area anyway.
 common.render_data_status(common.page_data())

@@ -20,6 +20,7 @@ from torchvision_stats.snapshot import snapshot_versions
 DEFAULT_VERSION = "main"
 DATA_TTL = timedelta(hours=1)
 VERSION_KEY = "version"
+GENERATION_KEY = "data-generation"
 
 
 @st.cache_resource(show_spinner=False)
@@ -105,12 +106,18 @@ def _start_due_refreshes(result: LoadResult) -> None:
     version_list.start_if_due(_version_choices(version_list.status().generation)[1])
 
 
+def begin_run() -> None:
+    """Pin, for this run, which refreshed data the pages show (see _refresh_status)."""
+    st.session_state[GENERATION_KEY] = refresher(selected_version()).status().generation
+
+
 def page_data() -> LoadResult:
     """The data every page shows, for the selected version; a message instead when there is none."""
     version = selected_version()
-    st.session_state["data-generation"] = refresher(version).status().generation
     try:
-        result = data_for(version)
+        # The generation pinned by begin_run: the page and the sidebar of one run show the same
+        # data even when a refresh lands in between.
+        result = _best_at_hand(version, st.session_state.get(GENERATION_KEY, 0))
     except DataUnavailable as error:
         st.error(formatting.escape_markdown(str(error)), icon=":material/cloud_off:")
         st.stop()
@@ -143,7 +150,7 @@ def refresh_button(key: str) -> None:
 
 def _refresh_status(background: BackgroundRefresher) -> None:
     status = background.status()
-    if status.generation != st.session_state.get("data-generation"):
+    if status.generation != st.session_state.get(GENERATION_KEY):
         st.rerun()  # a refresh finished while this run drew the page: draw it again on the new data
     if status.running:
         _poll_until_refreshed(background)
