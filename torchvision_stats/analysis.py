@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from torchvision_stats import registry
+
+if TYPE_CHECKING:  # view_state imports this module
+    from torchvision_stats.view_state import ExploreView
 
 REGEX_PREFIX = "re:"
 
@@ -156,7 +160,9 @@ def best_in_rows(side_by_side: pd.DataFrame) -> pd.DataFrame:
     return mask
 
 
-def rows_in_view(table: pd.DataFrame, view, ranges: dict[str, tuple[float, float]]) -> pd.DataFrame:
+def rows_in_view(
+    table: pd.DataFrame, view: ExploreView, ranges: dict[str, tuple[float, float]]
+) -> pd.DataFrame:
     """The rows an Explore view shows: its search, families and ranges, then "Pareto only"."""
     shown = filter_rows(table, Filters(view.q, view.family, ranges))
     if view.pareto == "only":
