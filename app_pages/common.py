@@ -21,6 +21,7 @@ DEFAULT_VERSION = "main"
 DATA_TTL = timedelta(hours=1)
 VERSION_KEY = "version"
 GENERATION_KEY = "data-generation"
+REFRESH_WAIT_SECONDS = 0.5
 
 
 @st.cache_resource(show_spinner=False)
@@ -149,24 +150,20 @@ def refresh_button(key: str) -> None:
 
 
 def _refresh_status(background: BackgroundRefresher) -> None:
+    # The page is already in the browser: a short wait here delays nothing the user sees, and
+    # a quick refresh (the usual case) shows up at once. No timer-driven fragment polls for a
+    # slow one: under load, fragment timers that outlive their fragment disturbed downloads.
+    background.wait(timeout=REFRESH_WAIT_SECONDS)
     status = background.status()
     if status.generation != st.session_state.get(GENERATION_KEY):
         st.rerun()  # a refresh finished while this run drew the page: draw it again on the new data
     if status.running:
-        _poll_until_refreshed(background)
+        st.caption(":material/sync: Checking the docs for newer numbers; they appear on your next click.")
     elif status.messages:
         st.warning(
             formatting.escape_markdown(" ".join(status.messages)) + " Showing the best data at hand.",
             icon=":material/cloud_off:",
         )
-
-
-@st.fragment(run_every=1.0)
-def _poll_until_refreshed(background: BackgroundRefresher) -> None:
-    # Polls only while a refresh runs; when it ends, the whole app reruns on the newer data.
-    if not background.status().running:
-        st.rerun(scope="app")
-    st.caption(":material/sync: Checking the docs for newer numbers…")
 
 
 def column_config(table: pd.DataFrame) -> dict:

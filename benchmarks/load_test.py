@@ -157,6 +157,8 @@ async def main_async(sessions: int, interactions: int) -> None:
     p95 = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))] if seconds else float("nan")
     fetches = sum(path == "/vision/main/models.html" for path in docs.requests)
     parses = sum("parsed" in line and "models.html" in line for line in output.splitlines())
+    if os.environ.get("LOADTEST_SERVER_LOG"):
+        Path(os.environ["LOADTEST_SERVER_LOG"]).write_text(output)
     print(
         f"sessions: {sessions} concurrent Chromium contexts, {interactions} interactions each, "
         f"{len(latencies)} interactions done in {wall:.0f} s"
