@@ -90,6 +90,13 @@ def version_param() -> dict[str, str]:
     return {} if version == DEFAULT_VERSION else {VERSION_KEY: version}
 
 
+def show_in_url(params: dict[str, str]) -> None:
+    """Make the URL hold `params` and the docs version, so a copied link reproduces the page."""
+    wanted = {**params, **version_param()}
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
 def selected_version() -> str:
     return st.session_state.get(VERSION_KEY, DEFAULT_VERSION)
 
@@ -184,6 +191,17 @@ def column_config(table: pd.DataFrame) -> dict:
             else:
                 config[label] = st.column_config.TextColumn(label, help=column.description)
     return config
+
+
+@st.cache_data(ttl=DATA_TTL, show_spinner=False, max_entries=8)
+def _all_tables_zip(version: str, generation: int) -> bytes:
+    result = _best_at_hand(version, generation)
+    return export.zip_bytes(export.category_files(result.data, result.source.value))
+
+
+def all_tables_zip() -> bytes:
+    """Every category's CSV and provenance.json, zipped once per data version, not per rerun."""
+    return _all_tables_zip(selected_version(), st.session_state.get(GENERATION_KEY, 0))
 
 
 def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:

@@ -66,9 +66,7 @@ def on_category_change(tables: Mapping[str, pd.DataFrame]) -> None:
 def remember(view: ExploreView) -> None:
     """Keep the view for this session and put it in the URL, so a copied link reproduces it."""
     st.session_state[_REMEMBERED] = view
-    wanted = {**view_state.view_to_query(view), **common.version_param()}
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    common.show_in_url(view_state.view_to_query(view))
 
 
 def _step_and_digits(low: float, high: float) -> tuple[float, int]:

@@ -82,6 +82,4 @@ def on_category_change() -> None:
 
 def remember(view: PickView) -> None:
     st.session_state[_REMEMBERED] = view
-    wanted = {**view_state.pick_view_to_query(view), **common.version_param()}
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    common.show_in_url(view_state.pick_view_to_query(view))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from app_pages import common
-from torchvision_stats import export
 
 result = common.page_data()
 data = result.data
@@ -15,7 +14,7 @@ st.caption(
 )
 st.download_button(
     "Download all (zip of CSVs + provenance)",
-    data=export.zip_bytes(export.category_files(data, result.source.value)),
+    data=common.all_tables_zip(),
     file_name="torchvision-weights.zip",
     mime="application/zip",
     icon=":material/folder_zip:",
