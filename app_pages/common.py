@@ -56,9 +56,15 @@ def _version_choices(generation: int) -> tuple[list[str], bool]:
     return versions.known_versions()
 
 
+def version_choices() -> list[str]:
+    """The docs versions known (newest first), read once per refresh of the list, not per rerun."""
+    choices, _ = _version_choices(version_list_refresher().status().generation)
+    return choices
+
+
 def version_select() -> str:
     """Sidebar *Docs version* select, kept in the URL as ``version`` (left out for main)."""
-    choices, _ = _version_choices(version_list_refresher().status().generation)
+    choices = version_choices()
     if VERSION_KEY not in st.session_state:
         requested = st.query_params.get(VERSION_KEY, DEFAULT_VERSION)
         if requested not in choices:
@@ -158,8 +164,8 @@ def refresh_button(key: str) -> None:
 
 def _refresh_status(background: BackgroundRefresher) -> None:
     # The page is already in the browser: a short wait here delays nothing the user sees, and
-    # a quick refresh (the usual case) shows up at once. No timer-driven fragment polls for a
-    # slow one: under load, fragment timers that outlive their fragment disturbed downloads.
+    # a quick refresh (the usual case) shows up at once. A slow one shows on the next click:
+    # simpler than a timer-driven fragment polling every session.
     background.wait(timeout=REFRESH_WAIT_SECONDS)
     status = background.status()
     if status.generation != st.session_state.get(GENERATION_KEY):

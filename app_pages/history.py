@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common
-from torchvision_stats import charts, formatting, history, registry, versions
+from torchvision_stats import charts, formatting, history, registry
 from torchvision_stats.load import DataUnavailable
 from torchvision_stats.snapshot import snapshot_versions
 
@@ -13,8 +13,8 @@ st.caption(
     "weight under a budget moved. Bundled releases load offline; others are fetched."
 )
 
-choices, _ = versions.known_versions()
-releases = [v for v in choices if v != "stable"]  # stable is another name for the newest release
+# "stable" is another name for the newest release.
+releases = [v for v in common.version_choices() if v != "stable"]
 controls = st.columns([1, 3])
 slug = controls[0].selectbox(
     "Category",
@@ -59,9 +59,10 @@ else:
     st.dataframe(changed, hide_index=True)
 
 st.subheader("Best under a budget")
-budget_choices = [m for m in ("GFLOPS", "GIPS", "Params (M)") if any(m in t.columns for t in tables.values())]
 budget_row = st.columns([1, 1, 2])
-budget_metric = budget_row[0].selectbox("Budget metric", budget_choices, key="history.budget-metric")
+budget_metric = budget_row[0].selectbox(
+    "Budget metric", history.budget_metrics(category, tables), key="history.budget-metric"
+)
 largest = max(float(t[budget_metric].max()) for t in tables.values() if budget_metric in t.columns)
 budget = budget_row[1].number_input(
     f"At most ({budget_metric})",

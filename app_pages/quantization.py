@@ -27,9 +27,7 @@ if not pairs.empty:
     st.plotly_chart(quantization_figure(pairs), key="quantization.chart", config={"displaylogo": False})
     st.dataframe(pairs, hide_index=True, column_config=common.column_config(pairs))
     common.csv_download("Download pairs as CSV", pairs, "quantization-pairs.csv", "quantization.download")
-    if {"GIPS quantized", "GFLOPS float"} <= set(pairs.columns) and (
-        pairs["GIPS quantized"] == pairs["GFLOPS float"]
-    ).all():
+    if quantization.same_operation_counts(pairs):
         st.caption(
             "In every pair the quantized weight's GIPS equal the float model's GFLOPS: quantization "
             "changes the arithmetic (int8 instead of float), not the number of operations."

@@ -10,13 +10,14 @@ import pytest
 from tests.docs_server import DocsServer
 from torchvision_stats.dataset import weight_tables_from_html
 
-FIXTURES = Path(__file__).parent / "fixtures" / "docs-pages"
+# The real pages ship once, inside the package (the offline snapshot); the tests read the same copy.
+REAL_PAGES = Path(__file__).parent.parent / "torchvision_stats" / "snapshots"
 VERSIONS = ("main", "0.20", "0.15", "0.13")
 
 
 def real_page(version: str) -> bytes:
     """A real, unchanged copy of docs.pytorch.org/vision/<version>/models.html."""
-    return (FIXTURES / version / "models.html").read_bytes()
+    return (REAL_PAGES / version / "models.html").read_bytes()
 
 
 @functools.cache

@@ -46,11 +46,21 @@ def tables_of(slug: str) -> dict:
     return {version: DATA[version].tables[slug] for version in VERSIONS}
 
 
+# sha256 of the pages as published on the gh-pages branch of pytorch/vision, when they were copied.
+PUBLISHED_SHA256 = {
+    "main": "b100ba23e81a0a889835c60b993ba119c1ed770a90f788e8411bebd761458972",
+    "0.20": "dc9f95816243935493483344e26662c24f55845985e0f77aae32130afacb01b7",
+    "0.15": "b10ef2c273d66c2e9d00d95d1bf490002252f8d79e1ff55d10568d452f8e61b4",
+    "0.13": "aab472973de2317fbfdaada953509160c84c1c903d43b82a9fd03ff67e3067f1",
+}
+
+
 def test_bundled_snapshots_are_the_real_pages():
     assert set(snapshot_versions()) == set(VERSIONS)
     for version in VERSIONS:
         bundled = load_snapshot(version)
-        assert bundled.provenance.sha256 == hashlib.sha256(real_page(version)).hexdigest()
+        assert bundled.provenance.sha256 == PUBLISHED_SHA256[version]
+        assert hashlib.sha256(real_page(version)).hexdigest() == PUBLISHED_SHA256[version]
         assert bundled.row_count == DATA[version].row_count
 
 
@@ -100,6 +110,15 @@ def test_best_under_budget_moves_when_a_better_weight_appears():
     assert math.isnan(gflops.loc[0, "Acc@1"]) and gflops.loc[0, "Note"] == "0.13 has no GFLOPS column"
 
 
+def test_budget_metrics_are_the_costs_a_release_reports_with_the_category_cost_first():
+    quantized = registry.CATEGORIES["quantized_classification"]
+    assert history.budget_metrics(quantized, tables_of("quantized_classification")) == ["GIPS", "Params (M)"]
+    video = registry.CATEGORIES["video_classification"]
+    assert history.budget_metrics(video, tables_of("video_classification")) == ["GFLOPS", "Params (M)"]
+    only_013 = {"0.13": DATA["0.13"].tables["video_classification"]}  # 0.13 lists no GFLOPS
+    assert history.budget_metrics(video, only_013) == ["Params (M)"]
+
+
 def test_every_quantized_weight_pairs_with_its_float_model():
     tables = DATA["main"].tables
     pairs, unpaired = quantization.pair_with_float(
@@ -110,6 +129,10 @@ def test_every_quantized_weight_pairs_with_its_float_model():
     assert resnet["Float weight"] == "ResNet50_Weights.IMAGENET1K_V2"
     assert (resnet["Acc@1 float"], resnet["Acc@1 quantized"], resnet["Δ Acc@1"]) == (80.858, 80.282, -0.576)
     assert resnet["GFLOPS float"] == 4.09 and resnet["GIPS quantized"] == 4.09
+    assert quantization.same_operation_counts(pairs)
+    changed = pairs.assign(**{"GIPS quantized": pairs["GIPS quantized"] + 0.01})
+    assert not quantization.same_operation_counts(changed)
+    assert not quantization.same_operation_counts(pairs.drop(columns="GFLOPS float"))
 
 
 def test_a_quantized_weight_without_float_model_is_listed_not_dropped():

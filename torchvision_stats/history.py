@@ -16,6 +16,17 @@ def oldest_first(versions: list[str]) -> list[str]:
     return sorted(versions, key=release_key)
 
 
+def budget_metrics(category: registry.Category, tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Metrics a budget can cap (lower is better) that some release reports; the category's cost first."""
+    reported = {column for table in tables.values() for column in table.columns}
+    capped = [
+        label
+        for label, metric in registry.METRICS.items()
+        if metric.better is registry.Better.LOWER and label in reported
+    ]
+    return sorted(capped, key=lambda label: label != category.cost_metric)
+
+
 def presence_matrix(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Weight × release: True where the release lists the weight; ordered by first appearance."""
     versions = oldest_first(list(tables))

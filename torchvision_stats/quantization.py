@@ -49,3 +49,10 @@ def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.D
             pair["GIPS quantized"] = row["GIPS"]
         rows.append(pair)
     return pd.DataFrame(rows), pd.DataFrame(unpaired, columns=quantized.columns)
+
+
+def same_operation_counts(pairs: pd.DataFrame) -> bool:
+    """Whether every quantized weight's GIPS equal its float model's GFLOPS (False if either is missing)."""
+    if pairs.empty or not {"GIPS quantized", "GFLOPS float"} <= set(pairs.columns):
+        return False
+    return bool((pairs["GIPS quantized"] == pairs["GFLOPS float"]).all())
