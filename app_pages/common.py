@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from torchvision_stats import export, formatting, refresh, registry, versions
-from torchvision_stats.derived import add_derived_metrics
 from torchvision_stats.load import DataUnavailable, LoadResult, load_weight_tables
 from torchvision_stats.refresh import BackgroundRefresher
 from torchvision_stats.snapshot import snapshot_versions
@@ -44,10 +43,9 @@ def _best_at_hand(version: str, generation: int) -> LoadResult:
     # on each rerun (7 ms). Pages only read them; every filter makes a new frame.
     del generation
     try:
-        result = load_weight_tables(version, offline=True)
+        return load_weight_tables(version, offline=True)
     except DataUnavailable:
-        result = load_weight_tables(version)
-    return LoadResult(add_derived_metrics(result.data), result.source, result.version, result.messages)
+        return load_weight_tables(version)
 
 
 @st.cache_data(ttl=DATA_TTL, show_spinner=False)
@@ -151,6 +149,16 @@ def render_data_status(result: LoadResult) -> None:
         )
         for message in result.messages:
             st.warning(formatting.escape_markdown(message), icon=":material/warning:")
+        for slug, kept in result.data.kept.items():
+            st.info(
+                formatting.escape_markdown(kept.describe(registry.CATEGORIES[slug].title)),
+                icon=":material/history:",
+            )
+        if result.data.changes:
+            st.info(
+                formatting.escape_markdown("What the docs changed: " + " ".join(result.data.changes)),
+                icon=":material/difference:",
+            )
         _refresh_status(background)
         refresh_button("sidebar.refresh")
 
@@ -176,6 +184,16 @@ def _refresh_status(background: BackgroundRefresher) -> None:
         st.warning(
             formatting.escape_markdown(" ".join(status.messages)) + " Showing the best data at hand.",
             icon=":material/cloud_off:",
+        )
+
+
+def kept_notice(result: LoadResult, slug: str) -> None:
+    """On a page showing `slug`: say when its table is an earlier copy, not the live one."""
+    kept = result.data.kept.get(slug)
+    if kept is not None:
+        st.info(
+            formatting.escape_markdown(kept.describe(registry.CATEGORIES[slug].title)),
+            icon=":material/history:",
         )
 
 

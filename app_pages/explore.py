@@ -19,6 +19,7 @@ st.title("Explore")
 st.caption(f"{category.title} weights, evaluated on {category.dataset}. Hover a point to see the weight.")
 for notice in notices:
     st.info(formatting.escape_markdown(notice), icon=":material/link_off:")
+common.kept_notice(result, view.category)
 controls = st.container()
 chart_area = st.container()
 

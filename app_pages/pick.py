@@ -15,6 +15,7 @@ st.title("Pick a model")
 st.caption(f"Set limits on any metric; the weights that fit are ranked by {category.main_metric}.")
 for notice in notices:
     st.info(formatting.escape_markdown(notice), icon=":material/link_off:")
+common.kept_notice(result, view.category)
 
 st.selectbox(
     "Category",

@@ -18,6 +18,8 @@ if "quantized_classification" not in tables or "classification" not in tables:
     st.info("This docs version has no quantized classification table.")
     st.stop()
 
+for slug in ("quantized_classification", "classification"):
+    common.kept_notice(result, slug)
 pairs, unpaired = quantization.pair_with_float(tables["quantized_classification"], tables["classification"])
 if not pairs.empty:
     summary = st.columns(3)

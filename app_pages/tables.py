@@ -25,6 +25,7 @@ for category in data.categories():
     table = data.tables[category.slug]
     st.subheader(f"{category.title} ({len(table)})")
     st.caption(f"Evaluated on {category.dataset}. {category.description}")
+    common.kept_notice(result, category.slug)
     st.dataframe(table, hide_index=True, column_config=common.column_config(table))
     common.csv_download(
         f"Download {category.slug}.csv", table, f"{category.slug}.csv", f"tables.download.{category.slug}"

@@ -55,6 +55,8 @@ def test_offline_scrape_writes_seven_csvs_with_158_rows_matching_the_page(tmp_pa
         "Box MAP",
         "Params (M)",
         "GFLOPS",
+        "Quality per GFLOP",
+        "Quality per M params",
         "Recipe",
         "Docs",
     ]

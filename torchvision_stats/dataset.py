@@ -28,12 +28,26 @@ class Provenance:
     sha256: str  # of the page's bytes
 
 
+@dataclass(frozen=True)
+class KeptCategory:
+    """A category whose table was taken from an earlier copy because the live one lost something."""
+
+    reason: str  # e.g. "the live table has no GFLOPS column"
+    copy_of: datetime  # when the copy it was kept from was fetched or captured
+
+    def describe(self, title: str) -> str:
+        return f"{title}: kept from the copy of {self.copy_of:%Y-%m-%d}; {self.reason}."
+
+
 @dataclass
 class WeightTables:
     tables: dict[str, pd.DataFrame]  # category slug → normalised table, in registry order
     provenance: Provenance
     missing_categories: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    kept: dict[str, KeptCategory] = field(default_factory=dict)  # slug → why it is not live
+    changes: list[str] = field(default_factory=list)  # what the last new page changed, in words
+    damage: list[str] = field(default_factory=list)  # signs of an incomplete download; not stored
 
     @property
     def row_count(self) -> int:
@@ -57,28 +71,9 @@ def weight_tables_from_html(
     normalized = normalize_page(parsed, url)
     provenance = Provenance(url, fetched_at, normalized.page_version, sha256)
     ordered = {slug: normalized.tables[slug] for slug in registry.CATEGORIES if slug in normalized.tables}
-    data = WeightTables(ordered, provenance, normalized.missing_categories, normalized.problems)
+    data = WeightTables(
+        ordered, provenance, normalized.missing_categories, normalized.problems, damage=parsed.damage()
+    )
     # One line per parse: the load test counts them to show sessions share one parse.
     logger.info("parsed %s: %d rows in %.1f ms", url, data.row_count, (time.perf_counter() - started) * 1000)
     return data
-
-
-def shrinkage(previous: WeightTables, new: WeightTables) -> list[str]:
-    """What `new` lost against `previous` of the same docs version: categories, rows, columns.
-
-    A real page rarely loses weights; a truncated download or a half-changed layout does. Such a
-    page must not replace good data, so the loader keeps the previous copy and says why.
-    """
-    losses = []
-    for slug, old_table in previous.tables.items():
-        title = registry.CATEGORIES[slug].title.lower()
-        if slug not in new.tables:
-            losses.append(f"no {title} table")
-            continue
-        new_table = new.tables[slug]
-        if len(new_table) < len(old_table):
-            losses.append(f"{len(new_table)} instead of {len(old_table)} {title} weights")
-        lost_columns = [c for c in old_table.columns if c not in new_table.columns]
-        if lost_columns:
-            losses.append(f"no {', '.join(lost_columns)} column in the {title} table")
-    return losses

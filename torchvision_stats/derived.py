@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from torchvision_stats import registry
@@ -25,7 +27,18 @@ def with_derived_metrics(table: pd.DataFrame, category: registry.Category) -> pd
 
 
 def add_derived_metrics(data: WeightTables) -> WeightTables:
+    """The same data with the derived metrics; data that has them already is returned as it is."""
+    if all(_has_derived(table, registry.CATEGORIES[slug]) for slug, table in data.tables.items()):
+        return data
     tables = {
         slug: with_derived_metrics(table, registry.CATEGORIES[slug]) for slug, table in data.tables.items()
     }
-    return WeightTables(tables, data.provenance, data.missing_categories, data.problems)
+    return replace(data, tables=tables)
+
+
+def _has_derived(table: pd.DataFrame, category: registry.Category) -> bool:
+    return all(
+        metric.label in table.columns
+        for metric in registry.DERIVED_METRICS
+        if all(_operand(label, category) in table.columns for label in metric.ratio_of)
+    )

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
-from torchvision_stats import fetch, snapshot
-from torchvision_stats.dataset import InvalidPage, WeightTables, shrinkage, weight_tables_from_html
+from torchvision_stats import acceptance, fetch, snapshot
+from torchvision_stats.dataset import InvalidPage, WeightTables, weight_tables_from_html
+from torchvision_stats.derived import add_derived_metrics
 from torchvision_stats.store import DEFAULT_TTL, Cache, CacheCorrupt, CacheEntry
 
 
@@ -31,10 +32,13 @@ class DataUnavailable(Exception):
 
 @dataclass
 class LoadResult:
-    data: WeightTables
+    data: WeightTables  # with the derived metrics: every reader sees the same columns
     source: Source
     version: str
     messages: list[str] = field(default_factory=list)  # what went wrong on the way, for users
+
+    def __post_init__(self) -> None:
+        self.data = add_derived_metrics(self.data)
 
     def age(self, now: datetime | None = None) -> timedelta:
         return (now or datetime.now(UTC)) - self.data.provenance.fetched_at
@@ -74,9 +78,11 @@ def _read_cache(cache: Cache, version: str, messages: list[str]) -> CacheEntry |
         return None
 
 
-def _save(cache: Cache, version: str, data: WeightTables, messages: list[str]) -> None:
+def _save(
+    cache: Cache, version: str, data: WeightTables, messages: list[str], *, previous: bool = False
+) -> None:
     try:
-        cache.write(version, data)
+        cache.write(version, data, previous=previous)
     except OSError as error:
         messages.append(f"The fresh data could not be saved to the cache ({error.strerror or error}).")
 
@@ -116,18 +122,31 @@ def _refresh(
 ) -> LoadResult | None:
     """Fetch, check and cache the live page; None (and a message) when that fails."""
     try:
-        data = fetch_weight_tables(version, base=base)
+        fetched = fetch_weight_tables(version, base=base)
+        # The yardstick is the copy on hand: the cache, else the bundled page of the same version.
         previous = cached.data if cached is not None else snapshot.load_snapshot(version)
-        losses = shrinkage(previous, data) if previous is not None else []
-        if losses:
-            raise InvalidPage(
-                "the page looks incomplete (" + "; ".join(losses) + "), so the earlier copy is kept."
-            )
+        data = acceptance.accept(previous, fetched)
     except (fetch.FetchError, InvalidPage) as error:
         messages.append(f"Could not refresh from the docs: {error}")
         return None
+    if previous is None and data.damage:
+        messages.append(
+            "The docs page looks incomplete (" + "; ".join(data.damage) + "); it is shown because "
+            "there is no earlier copy of this version."
+        )
+    if previous is not None and previous.provenance.sha256 != data.provenance.sha256:
+        _save(cache, version, previous, messages, previous=True)
     _save(cache, version, data, messages)
     return LoadResult(data, Source.LIVE, version, messages)
+
+
+def previous_copy(version: str, *, cache_dir: Path | str | None = None) -> WeightTables | None:
+    """The copy of `version` that the last new page replaced (None when there is none or it is damaged)."""
+    try:
+        entry = Cache(cache_dir).read(version, previous=True)
+    except CacheCorrupt:
+        return None
+    return add_derived_metrics(entry.data) if entry is not None else None
 
 
 def refresh_from_docs(version: str, *, cache_dir: Path | str | None = None) -> list[str] | None:

@@ -40,16 +40,36 @@ class RawTable:
     rows: list[list[Cell]]
     note: str  # the sentence between heading and table, e.g. "Accuracies are reported on ..."
 
+    @property
+    def ragged_rows(self) -> list[int]:
+        """Row numbers (from 1) whose cell count does not match the header's."""
+        return [number for number, row in enumerate(self.rows, start=1) if len(row) != len(self.headers)]
+
 
 @dataclass
 class ParsedPage:
     tables: dict[str, RawTable]
     page_version: str | None
     problems: list[str] = field(default_factory=list)
+    ends_properly: bool = True  # the document closes its </body> or </html>
 
     @property
     def missing_categories(self) -> list[str]:
         return [slug for slug in registry.CATEGORIES if slug not in self.tables]
+
+    def damage(self) -> list[str]:
+        """Signs, in words, that the download is incomplete rather than a page that changed.
+
+        A cut download still parses (lxml closes what is open), so the page is judged by its own
+        end and by rows that do not fit their header.
+        """
+        signs = [] if self.ends_properly else ["the download stops before the end of the page"]
+        for table in self.tables.values():
+            ragged = table.ragged_rows
+            if ragged:
+                rows = f"{len(ragged)} row{'s' if len(ragged) != 1 else ''}"
+                signs.append(f"{rows} of the {table.category.title.lower()} table do not match its header")
+        return signs
 
 
 def _text(element: lxml.etree._Element) -> str:
@@ -105,6 +125,18 @@ def page_version(document: lxml.etree._Element) -> str | None:
     return None
 
 
+# A complete page closes its body or its document; only the tail is searched.
+_DOCUMENT_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+_TAIL_BYTES = 4096
+
+
+def ends_properly(html: str | bytes) -> bool:
+    tail = html[-_TAIL_BYTES:]
+    return (
+        _DOCUMENT_END.search(tail.encode("utf-8", "replace") if isinstance(tail, str) else tail) is not None
+    )
+
+
 def parse_document(html: str | bytes) -> lxml.etree._Element:
     # The plain etree parser: lxml.html's element classes make every traversal step slower.
     try:
@@ -142,4 +174,4 @@ def parse_weight_tables(html: str | bytes) -> ParsedPage:
             continue
         note = _note_after(headings[0]) if headings else ""
         tables[category.slug] = RawTable(category, heading_text, headers, rows, note)
-    return ParsedPage(tables, page_version(document), problems)
+    return ParsedPage(tables, page_version(document), problems, ends_properly(html))

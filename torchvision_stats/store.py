@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from torchvision_stats import registry
-from torchvision_stats.dataset import Provenance, WeightTables
+from torchvision_stats.dataset import KeptCategory, Provenance, WeightTables
 from torchvision_stats.normalize import typed_table
 
 CACHE_DIR_VARIABLE = "TVSTATS_CACHE_DIR"
@@ -74,6 +74,11 @@ def _body(data: WeightTables) -> dict:
         },
         "missing_categories": data.missing_categories,
         "problems": data.problems,
+        "kept": {
+            slug: {"reason": kept.reason, "copy_of": kept.copy_of.isoformat()}
+            for slug, kept in data.kept.items()
+        },
+        "changes": data.changes,
         "tables": {
             slug: {
                 "columns": list(table.columns),
@@ -111,12 +116,30 @@ def _table_from_json(slug: str, stored: dict) -> pd.DataFrame:
 
 def _weight_tables_from_json(body: dict) -> WeightTables:
     stored = body["provenance"]
-    fetched_at = datetime.fromisoformat(stored["fetched_at"])
-    if fetched_at.tzinfo is None:
-        raise CacheCorrupt("fetched_at has no time zone")
+    fetched_at = _aware(stored["fetched_at"])
     provenance = Provenance(stored["url"], fetched_at, stored["page_version"], stored["sha256"])
     tables = {slug: _table_from_json(slug, table) for slug, table in body["tables"].items()}
-    return WeightTables(tables, provenance, list(body["missing_categories"]), list(body["problems"]))
+    # Entries written before kept categories and changes were recorded have neither.
+    kept = {
+        slug: KeptCategory(str(entry["reason"]), _aware(entry["copy_of"]))
+        for slug, entry in body.get("kept", {}).items()
+        if slug in tables
+    }
+    return WeightTables(
+        tables,
+        provenance,
+        list(body["missing_categories"]),
+        list(body["problems"]),
+        kept=kept,
+        changes=[str(change) for change in body.get("changes", [])],
+    )
+
+
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise CacheCorrupt("a time without a time zone")
+    return moment
 
 
 class Cache:
@@ -125,12 +148,13 @@ class Cache:
     def __init__(self, directory: Path | str | None = None):
         self.directory = Path(directory) if directory is not None else default_cache_dir()
 
-    def path_for(self, version: str) -> Path:
-        return self.directory / f"models-{version}.json"
+    def path_for(self, version: str, *, previous: bool = False) -> Path:
+        return self.directory / f"models-{version}{'.previous' if previous else ''}.json"
 
-    def read(self, version: str) -> CacheEntry | None:
-        """The entry for `version`; None when there is none; CacheCorrupt when it is damaged."""
-        name = self.path_for(version).name
+    def read(self, version: str, *, previous: bool = False) -> CacheEntry | None:
+        """The entry for `version` (or the copy it replaced); None when there is none; CacheCorrupt
+        when it is damaged."""
+        name = self.path_for(version, previous=previous).name
         body = self.read_document(name)
         if body is None:
             return None
@@ -141,9 +165,9 @@ class Cache:
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise CacheCorrupt(f"the cache file {name} is damaged ({type(error).__name__})") from error
 
-    def write(self, version: str, data: WeightTables) -> Path:
+    def write(self, version: str, data: WeightTables, *, previous: bool = False) -> Path:
         """Store atomically; raises OSError when the folder cannot be written."""
-        return self.write_document(self.path_for(version).name, _body(data))
+        return self.write_document(self.path_for(version, previous=previous).name, _body(data))
 
     def write_document(self, name: str, body: dict) -> Path:
         """Write `body` with its checksum to the file `name`, atomically."""
