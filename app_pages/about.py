@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common
-from torchvision_stats import registry
+from torchvision_stats import formatting, registry
 from torchvision_stats.store import Cache
 
 result = common.page_data()
@@ -40,7 +40,9 @@ st.dataframe(
 )
 common.refresh_button("about.refresh")
 if result.data.problems:
-    with st.expander(f"Parse problems ({len(result.data.problems)})", icon=":material/report:"):
+    with st.expander(
+        formatting.markdown("Parse problems ({})", len(result.data.problems)), icon=":material/report:"
+    ):
         for problem in result.data.problems:
             st.text(problem)
 

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from torchvision_stats import export, formatting, refresh, registry, versions
+from torchvision_stats import export, formatting, load, refresh, registry, versions
+from torchvision_stats.dataset import WeightTables
 from torchvision_stats.load import DataUnavailable, LoadResult, load_weight_tables
 from torchvision_stats.refresh import BackgroundRefresher
 from torchvision_stats.snapshot import snapshot_versions
@@ -110,6 +111,17 @@ def data_for(version: str) -> LoadResult:
     return _best_at_hand(version, refresher(version).status().generation)
 
 
+@st.cache_resource(ttl=DATA_TTL, show_spinner=False, max_entries=8)
+def _previous_copy(version: str, generation: int) -> WeightTables | None:
+    del generation  # a new generation may have moved another copy into the previous place
+    return load.previous_copy(version)
+
+
+def previous_copy(version: str) -> WeightTables | None:
+    """The copy of `version` that the last new page replaced, if the cache holds it."""
+    return _previous_copy(version, st.session_state.get(GENERATION_KEY, 0))
+
+
 def _start_due_refreshes(result: LoadResult) -> None:
     # Started before the page is drawn: a quick failure (no network) is then over before the
     # sidebar is, and needs no second run of the page to be reported.
@@ -144,8 +156,7 @@ def render_data_status(result: LoadResult) -> None:
         st.markdown("**Data source**")
         st.caption(formatting.escape_markdown(result.describe()))
         st.caption(
-            "Docs page: "
-            + formatting.escape_markdown(result.data.provenance.page_version or "unknown version")
+            formatting.markdown("Docs page: {}", result.data.provenance.page_version or "unknown version")
         )
         for message in result.messages:
             st.warning(formatting.escape_markdown(message), icon=":material/warning:")
@@ -182,7 +193,7 @@ def _refresh_status(background: BackgroundRefresher) -> None:
         st.caption(":material/sync: Checking the docs for newer numbers; they appear on your next click.")
     elif status.messages:
         st.warning(
-            formatting.escape_markdown(" ".join(status.messages)) + " Showing the best data at hand.",
+            formatting.markdown("{} Showing the best data at hand.", " ".join(status.messages)),
             icon=":material/cloud_off:",
         )
 
@@ -230,7 +241,7 @@ def all_tables_zip() -> bytes:
 
 def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:
     st.download_button(
-        label,
+        formatting.escape_markdown(label),
         data=export.csv_bytes(table),
         file_name=file_name,
         mime="text/csv",

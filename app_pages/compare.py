@@ -22,7 +22,11 @@ picked = st.multiselect(
     key="compare.weights",
 )
 if not picked:
-    st.info(f"Pick up to {MAX_WEIGHTS} weights, from any categories, to see them side by side.")
+    st.info(
+        formatting.markdown(
+            "Pick up to {} weights, from any categories, to see them side by side.", MAX_WEIGHTS
+        )
+    )
 
 rows = [(slug, tables[slug].loc[tables[slug]["Weight"] == weight].iloc[0]) for slug, weight in picked]
 if rows:

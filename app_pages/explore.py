@@ -16,7 +16,11 @@ families = sorted(table["Family"].dropna().unique())
 category = registry.CATEGORIES[view.category]
 
 st.title("Explore")
-st.caption(f"{category.title} weights, evaluated on {category.dataset}. Hover a point to see the weight.")
+st.caption(
+    formatting.markdown(
+        "{} weights, evaluated on {}. Hover a point to see the weight.", category.title, category.dataset
+    )
+)
 for notice in notices:
     st.info(formatting.escape_markdown(notice), icon=":material/link_off:")
 common.kept_notice(result, view.category)
@@ -45,7 +49,10 @@ with chart_area:
         config={"displaylogo": False},
     )
     st.caption(
-        charts.plotted_summary(shown, table, view) + " Drag a box or lasso on the chart to select weights."
+        formatting.markdown(
+            "{} Drag a box or lasso on the chart to select weights.",
+            charts.plotted_summary(shown, table, view),
+        )
     )
 
 with controls:
@@ -71,6 +78,7 @@ with controls:
     filters_row[0].text_input(
         "Search models",
         key="explore.q",
+        max_chars=view_state.MAX_SEARCH_LENGTH,
         placeholder="resnet, or re:^vit_b",
         help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
     )
@@ -89,13 +97,13 @@ with controls:
 selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
 if selected_weights:
     selected = shown[shown["Weight"].isin(selected_weights)]
-    st.subheader(f"Selected ({len(selected)})")
+    st.subheader(formatting.markdown("Selected ({})", len(selected)))
     st.dataframe(selected, hide_index=True, column_config=common.column_config(selected))
     common.csv_download(
         "Download selection as CSV", selected, f"{view.category}-selection.csv", "explore.download-selection"
     )
 
-st.subheader(f"Filtered weights ({len(shown)})")
+st.subheader(formatting.markdown("Filtered weights ({})", len(shown)))
 common.csv_download("Download CSV", shown, f"{view.category}.csv", "explore.download")
 # Off at first: the table grid is heavy for the browser to load, and the chart comes first.
 if st.toggle("Show them as a table", key="explore.show-table"):

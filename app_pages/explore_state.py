@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from torchvision_stats import analysis, registry, view_state
+from torchvision_stats import analysis, formatting, registry, view_state
 from torchvision_stats.view_state import ExploreView
 
 _REMEMBERED = "explore.view"
@@ -117,7 +117,7 @@ def range_sliders(table: pd.DataFrame, category_slug: str) -> None:
     ):
         key = _slider_key(category_slug, label)
         column.slider(
-            registry.axis_title(label),
+            formatting.escape_markdown(registry.axis_title(label)),
             min_value=low,
             max_value=high,
             value=_held_range(key, low, high),

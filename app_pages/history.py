@@ -23,14 +23,33 @@ slug = controls[0].selectbox(
     key="history.category",
 )
 picked = controls[1].multiselect(
-    "Releases", releases, default=[v for v in releases if v in snapshot_versions()], key="history.releases"
+    "Releases",
+    releases,
+    default=[v for v in releases if v in snapshot_versions()],
+    key="history.releases",
+    max_selections=history.MAX_RELEASES,  # each release not bundled may be a fetch of up to 10 s
+    help=formatting.markdown("Up to {} releases at once.", history.MAX_RELEASES),
 )
 category = registry.CATEGORIES[slug]
+
+current = common.page_data()
+common.kept_notice(current, slug)
+if current.data.changes:
+    st.subheader(formatting.markdown("Last change of the {} docs", current.version))
+    st.caption(formatting.escape_markdown(" ".join(current.data.changes)))
+    previous = common.previous_copy(current.version)
+    if previous is not None and slug in previous.tables and slug in current.data.tables:
+        last_change = history.diff_releases(
+            previous.tables[slug], current.data.tables[slug], "previous copy", "current copy"
+        )
+        st.dataframe(last_change, hide_index=True)
 
 tables, failed = {}, []
 progress = st.progress(0.0, text="Loading releases…")
 for number, version in enumerate(history.oldest_first(picked), start=1):
-    progress.progress(number / len(picked), text=f"Loading {version} ({number} of {len(picked)})…")
+    progress.progress(
+        number / len(picked), text=formatting.markdown("Loading {} ({} of {})…", version, number, len(picked))
+    )
     try:
         data = common.data_for(version).data
     except DataUnavailable as error:
@@ -65,7 +84,7 @@ budget_metric = budget_row[0].selectbox(
 )
 largest = max(float(t[budget_metric].max()) for t in tables.values() if budget_metric in t.columns)
 budget = budget_row[1].number_input(
-    f"At most ({budget_metric})",
+    formatting.markdown("At most ({})", budget_metric),
     min_value=0.0,
     max_value=largest,
     value=min(5.0, largest),
@@ -87,8 +106,12 @@ new = pair[1].selectbox("To", ordered, index=len(ordered) - 1, key="history.to")
 diff = history.diff_releases(tables[old], tables[new], old, new)
 counts = diff["Change"].value_counts()
 st.caption(
-    f"{counts.get('added', 0)} added, {counts.get('removed', 0)} removed, "
-    f"{counts.get('changed', 0)} values changed."
+    formatting.markdown(
+        "{} added, {} removed, {} values changed.",
+        counts.get("added", 0),
+        counts.get("removed", 0),
+        counts.get("changed", 0),
+    )
 )
 st.dataframe(diff, hide_index=True)
 common.csv_download("Download the diff as CSV", diff, f"{slug}-{old}-to-{new}.csv", "history.download")

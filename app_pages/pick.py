@@ -12,7 +12,11 @@ table = tables[view.category]
 category = registry.CATEGORIES[view.category]
 
 st.title("Pick a model")
-st.caption(f"Set limits on any metric; the weights that fit are ranked by {category.main_metric}.")
+st.caption(
+    formatting.markdown(
+        "Set limits on any metric; the weights that fit are ranked by {}.", category.main_metric
+    )
+)
 for notice in notices:
     st.info(formatting.escape_markdown(notice), icon=":material/link_off:")
 common.kept_notice(result, view.category)
@@ -28,7 +32,7 @@ metrics = pick_state.metric_inputs(table)
 limits = st.columns(len(metrics))
 for column, label in zip(limits, metrics, strict=True):
     column.number_input(
-        pick_state.input_label(label),
+        formatting.escape_markdown(pick_state.input_label(label)),
         value=None,
         placeholder="no limit",
         key=pick_state.bound_key(label),
@@ -46,21 +50,22 @@ picked = pick.pick_weights(
 
 if picked.ranked.empty:
     st.warning(
-        f"No weight fits. The binding constraint: {formatting.escape_markdown(picked.binding or '')}.",
+        formatting.markdown("No weight fits. The binding constraint: {}.", picked.binding or ""),
         icon=":material/block:",
     )
     if not picked.closest.empty:
         st.subheader("Closest weights")
         st.dataframe(picked.closest, hide_index=True, column_config=common.column_config(picked.closest))
 else:
-    st.subheader(f"Top picks of {len(picked.ranked)} that fit")
+    st.subheader(formatting.markdown("Top picks of {} that fit", len(picked.ranked)))
     for (_, row), reason in zip(picked.ranked.iterrows(), picked.reasons, strict=False):
         with st.container(border=True):
             st.markdown(
-                f"**{formatting.escape_markdown(row['Weight'])}** · "
-                f"{category.main_metric} {row[category.main_metric]:g}"
+                formatting.markdown(
+                    "**{}** · {} {:g}", row["Weight"], category.main_metric, row[category.main_metric]
+                )
             )
-            st.write(reason)
+            st.markdown(formatting.escape_markdown(reason))
             snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
             if snippet:
                 st.code(snippet, language="python")

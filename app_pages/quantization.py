@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common
-from torchvision_stats import quantization
+from torchvision_stats import formatting, quantization
 from torchvision_stats.charts import quantization_figure
 
 result = common.page_data()
@@ -35,5 +35,5 @@ if not pairs.empty:
             "changes the arithmetic (int8 instead of float), not the number of operations."
         )
 if not unpaired.empty:
-    st.subheader(f"Without a float counterpart ({len(unpaired)})")
+    st.subheader(formatting.markdown("Without a float counterpart ({})", len(unpaired)))
     st.dataframe(unpaired, hide_index=True, column_config=common.column_config(unpaired))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages import common
+from torchvision_stats import formatting
 
 result = common.page_data()
 data = result.data
@@ -23,12 +24,12 @@ st.download_button(
 )
 for category in data.categories():
     table = data.tables[category.slug]
-    st.subheader(f"{category.title} ({len(table)})")
-    st.caption(f"Evaluated on {category.dataset}. {category.description}")
+    st.subheader(formatting.markdown("{} ({})", category.title, len(table)))
+    st.caption(formatting.markdown("Evaluated on {}. {}", category.dataset, category.description))
     common.kept_notice(result, category.slug)
     st.dataframe(table, hide_index=True, column_config=common.column_config(table))
     common.csv_download(
         f"Download {category.slug}.csv", table, f"{category.slug}.csv", f"tables.download.{category.slug}"
     )
 if data.missing_categories:
-    st.warning("The docs page has no table for: " + ", ".join(data.missing_categories) + ".")
+    st.warning(formatting.markdown("The docs page has no table for: {}.", ", ".join(data.missing_categories)))

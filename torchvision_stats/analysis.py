@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import re2
 
 from torchvision_stats import registry
 
@@ -16,10 +16,44 @@ if TYPE_CHECKING:  # view_state imports this module
     from torchvision_stats.view_state import ExploreView
 
 REGEX_PREFIX = "re:"
+# RE2 matches in time linear in the text, whatever the pattern: a shared link can never make
+# the server backtrack for hours (Python's re takes seconds per name on ^(\w+)*$). Its memory
+# for one compiled pattern is capped too, so a huge counted repetition is refused, not built.
+_PATTERN_MEMORY_BYTES = 8 << 20
+_TOO_EXPENSIVE = (b"pattern too large", b"invalid repetition size", b"bad repetition operator")
 
 
 class InvalidSearch(ValueError):
-    """The search text is a `re:` pattern that does not compile; str() says why."""
+    """The search text is a `re:` pattern that cannot be run; str() says why, in words."""
+
+
+def _pattern_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    options.never_capture = True
+    options.max_mem = _PATTERN_MEMORY_BYTES
+    return options
+
+
+def compile_search(pattern: str) -> re2._Regexp:
+    """A case-insensitive RE2 pattern; InvalidSearch saying why it cannot be run."""
+    try:
+        return re2.compile(pattern, _pattern_options())
+    except re2.error as error:
+        reason = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error).encode()
+        if any(sign in reason for sign in _TOO_EXPENSIVE):
+            raise InvalidSearch(
+                f"The regular expression {pattern!r} is too expensive to run; simplify it."
+            ) from error
+        back_reference = reason.startswith(b"invalid escape sequence: \\") and reason[-1:].isdigit()
+        if b"invalid perl operator" in reason or back_reference:
+            raise InvalidSearch(
+                f"The regular expression {pattern!r} uses a look-around or a back-reference, "
+                "which the search does not support (it runs in linear time)."
+            ) from error
+        words = reason.decode("utf-8", "replace")
+        raise InvalidSearch(f"The regular expression {pattern!r} is not valid: {words}.") from error
 
 
 def metric_columns(table: pd.DataFrame) -> list[str]:
@@ -33,12 +67,8 @@ def matches_search(names: pd.Series, query: str) -> pd.Series:
     if not query:
         return pd.Series(True, index=names.index)
     if query.startswith(REGEX_PREFIX):
-        pattern = query[len(REGEX_PREFIX) :].strip()
-        try:
-            compiled = re.compile(pattern, re.IGNORECASE)
-        except re.error as error:
-            raise InvalidSearch(f"The regular expression {pattern!r} is not valid: {error}.") from error
-        return names.fillna("").map(lambda name: compiled.search(name) is not None).astype(bool)
+        compiled = compile_search(query[len(REGEX_PREFIX) :].strip())
+        return pd.Series([compiled.search(name) is not None for name in names.fillna("")], index=names.index)
     return names.fillna("").str.contains(query, case=False, regex=False)
 
 

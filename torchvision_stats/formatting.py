@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 
 import pandas as pd
 
@@ -14,6 +15,20 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 def escape_markdown(text: str) -> str:
     """`text` shown literally by st.markdown / st.caption: every syntax character escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+class _EscapingFormatter(string.Formatter):
+    def format_field(self, value: object, format_spec: str) -> str:
+        return escape_markdown(super().format_field(value, format_spec))
+
+
+def markdown(template: str, /, *values: object, **named: object) -> str:
+    """Markdown for the screen: `template` is written here and may use Markdown; every value put
+    into it (``{}`` fields, with format specs) is formatted, then escaped, so it shows literally.
+
+    The one way the pages put text that is not a literal into Markdown (tests/test_markdown_rule.py).
+    """
+    return _EscapingFormatter().format(template, *values, **named)
 
 
 def display_value(value: object) -> str:

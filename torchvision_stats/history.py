@@ -11,6 +11,8 @@ import pandas as pd
 from torchvision_stats import analysis, registry
 from torchvision_stats.versions import release_key
 
+MAX_RELEASES = 6  # compared at once on the History page; bounds the fetches one run can start
+
 
 def oldest_first(versions: list[str]) -> list[str]:
     return sorted(versions, key=release_key)

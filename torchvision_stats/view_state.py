@@ -19,6 +19,7 @@ PARETO_MODES = ("off", "frontier", "only")
 COLOR_CHOICES = ("Family", "none")
 NO_SIZE = "none"
 MAX_SEARCH_LENGTH = 200
+MAX_NUMBER_LENGTH = 40  # a limit longer than this is no number a person typed
 KEYS = ("category", "x", "y", "logx", "logy", "color", "size", "q", "family", "pareto")
 
 
@@ -181,7 +182,7 @@ def pick_view_from_query(
         if text is None:
             continue
         try:
-            value = float(text)
+            value = float(text) if len(text) <= MAX_NUMBER_LENGTH else math.nan
         except ValueError:
             value = math.nan
         if math.isfinite(value):
