@@ -5,15 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 import zipfile
 from pathlib import Path
+from urllib.parse import urljoin
 
+import lxml.html
 import pytest
 import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import real_page
 from tests.test_parse import ROWS_PER_CATEGORY
+from tests.test_properties import body_rows, cell_text, page_number, parsed_tables
+from torchvision_stats import registry
 
 APP = Path(__file__).parent.parent / "app.py"
 
@@ -363,3 +370,120 @@ def test_quantization_page_pairs_every_weight(downloads):
         "80.282",
         "-0.576",
     )
+
+
+COMPARED = ["ResNet50_Weights.IMAGENET1K_V2", "ResNet18_Weights.IMAGENET1K_V1"]
+HIGHLIGHT_RULE = re.compile(r"((?:#T_\w+_row\d+_col\d+,?\s*)+)\{\s*background-color")
+
+
+def highlighted_cells(app: AppTest) -> set[tuple[str, str]]:
+    """(metric row, weight column) of every cell the Compare grid highlights, from the styles sent."""
+    table = app.dataframe[0].value
+    cells = set()
+    for selectors in HIGHLIGHT_RULE.findall(app.dataframe[0].proto.arrow_data.styler.styles):
+        for row, column in re.findall(r"row(\d+)_col(\d+)", selectors):
+            cells.add((table.index[int(row)], table.columns[int(column)]))
+    return cells
+
+
+def test_compare_highlights_exactly_the_best_cell_of_each_metric():
+    app = run_app()
+    app.switch_page("app_pages/compare.py").run()
+    app.multiselect[0].set_value([("classification", weight) for weight in COMPARED]).run()
+    # ResNet-50: Acc@1 80.858, Acc@5 95.434, 25.6 M params, 4.09 GFLOPS; ResNet-18: 69.758, 89.078,
+    # 11.7 M, 1.81 GFLOPS, so 38.5 vs 19.8 Acc@1 per GFLOP and 5.96 vs 3.16 per M params.
+    assert highlighted_cells(app) == {
+        ("Acc@1", COMPARED[0]),
+        ("Acc@5", COMPARED[0]),
+        ("Params (M)", COMPARED[1]),
+        ("GFLOPS", COMPARED[1]),
+        ("Quality per GFLOP", COMPARED[1]),
+        ("Quality per M params", COMPARED[1]),
+    }
+
+
+def test_compare_takes_six_weights_and_no_more():
+    app = run_app()
+    app.switch_page("app_pages/compare.py").run()
+    picker = app.multiselect[0]
+    assert picker.proto.max_selections == 6
+    six = [("object_detection", w) for w in sorted(OBJECT_DETECTION_FRONTIER)]
+    picker.set_value(six).run()
+    assert not app.exception and len(app.dataframe[0].value.columns) == 6
+    # The browser refuses a seventh (tests/e2e/test_browser.py, test_compare_in_the_browser).
+
+
+def slider(app: AppTest, label: str):
+    return next(s for s in app.slider if s.key.endswith(f".object_detection.{label}"))
+
+
+def test_metric_range_sliders_change_the_plotted_count():
+    app = run_app({"category": "object_detection"})
+    assert app.caption[1].value.startswith("9 of 9 weights plotted")
+    gflops = slider(app, "GFLOPS")
+    gflops.set_value((gflops.min, 100.0)).run()
+    # GFLOPS ≤ 100: SSDLite (0.58), Faster R-CNN MobileNet 320 (0.72) and FPN (4.49), SSD300 (34.86).
+    assert sorted(point_names(app)) == [
+        "FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1",
+        "FasterRCNN_MobileNet_V3_Large_FPN_Weights.COCO_V1",
+        "SSD300_VGG16_Weights.COCO_V1",
+        "SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
+    ]
+    box_map = slider(app, "Box MAP")
+    box_map.set_value((30.0, box_map.max)).run()
+    assert point_names(app) == ["FasterRCNN_MobileNet_V3_Large_FPN_Weights.COCO_V1"]  # 32.8 Box MAP
+    assert app.caption[1].value.startswith("1 of 9 weights plotted")
+
+
+def page_rows(version: str = "main") -> dict[str, list[dict[str, object]]]:
+    """Category → the page's rows as the page writes them, read with lxml.html, not the parser."""
+    document = lxml.html.document_fromstring(real_page(version))
+    url = f"https://docs.pytorch.org/vision/{version}/models.html"
+    found = {}
+    for slug, element in parsed_tables(document).items():
+        headers = [cell_text(th).lower() for th in element.findall(".//th")]
+        rows = []
+        for row in body_rows(element):
+            cells = row.findall("td")
+            values: dict[str, object] = {}
+            for header, cell in zip(headers, cells, strict=True):
+                link = next((a.get("href") for a in cell.iter("a") if a.get("href")), None)
+                if header == "weight":
+                    values["Weight"], values["Docs"] = cell_text(cell), urljoin(url, link)
+                elif header == "recipe":
+                    values["Recipe"] = link
+                else:
+                    values[header] = page_number(cell_text(cell))
+            rows.append(values)
+        found[slug] = rows
+    return found
+
+
+def same_number(csv_cell: str, expected: float) -> bool:
+    if math.isnan(expected):
+        return csv_cell == ""
+    return math.isclose(float(csv_cell), expected, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("slug", list(ROWS_PER_CATEGORY["main"]))
+def test_each_category_csv_matches_the_page_cell_by_cell(downloads, slug):
+    app = run_app()
+    app.switch_page("app_pages/tables.py").run()
+    rows = csv_rows(downloads[f"{slug}.csv"])
+    expected = page_rows()[slug]
+    category = registry.CATEGORIES[slug]
+    assert len(rows) == len(expected)
+    for row, truth in zip(rows, expected, strict=True):
+        assert (row["Weight"], row["Docs"], row["Recipe"]) == (
+            truth["Weight"],
+            truth["Docs"],
+            truth["Recipe"],
+        )
+        assert f"{row['Module']}.{row['Model']}.html" in row["Docs"] and row["Family"]
+        for label in category.metric_labels:
+            header = registry.METRICS[label].source_headers[0]
+            assert same_number(row[label], truth[header]), (row["Weight"], label, row[label], truth[header])
+        quality = truth[registry.METRICS[category.main_metric].source_headers[0]]
+        for label, cost in (("Quality per GFLOP", "gflops"), ("Quality per M params", "params")):
+            if cost in truth:
+                assert same_number(row[label], quality / truth[cost]), (row["Weight"], label)

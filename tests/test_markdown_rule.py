@@ -117,3 +117,17 @@ def test_markdown_escapes_every_value_but_keeps_the_template():
     text = formatting.markdown("**{}** · Acc@1 {:g}", name, 80.858)
     assert text.startswith("**") and "\\[login\\]\\(https\\:" in text and "\\*\\*bold\\*\\*" in text
     assert "\\<script\\>" in text and text.endswith("80\\.858")
+
+
+def test_no_address_in_a_value_can_become_a_link():
+    """Streamlit links bare URLs, www. names and e-mail addresses even when escaped; the word joiner
+    (seen to stop it in Chromium, tests/e2e/test_hostile_page.py) sits inside each such pattern."""
+    text = formatting.escape_markdown("see https://evil.example/x, www.evil.example and me@evil.example")
+    joiner = formatting.WORD_JOINER
+    assert "://" not in text and ":" + joiner + "//" in text
+    assert "www\\." not in text and "www" + joiner + "\\." in text
+    assert joiner + "@" in text
+    assert (
+        text.replace(joiner, "").replace("\\", "")
+        == "see https://evil.example/x, www.evil.example and me@evil.example"
+    )

@@ -12,9 +12,19 @@ import pandas as pd
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
 
+# Streamlit links bare URLs and addresses (GFM autolink literals: scheme://, mailto:, www., a@b.c)
+# whatever the escapes. An invisible WORD JOINER inside each such pattern stops it (seen in
+# Chromium) and leaves the text as it reads; "Acc@1" or "docs: HTTP 503" are left alone.
+WORD_JOINER = "\u2060"
+_AUTOLINK_TRIGGERS = re.compile(
+    r"(?<=:)(?=//)|(?<=mailto\\:)|(?<=xmpp\\:)|(?=@[\w-]+\\\.)|(?<=www)(?=\\\.)", re.IGNORECASE
+)
+
+
 def escape_markdown(text: str) -> str:
-    """`text` shown literally by st.markdown / st.caption: every syntax character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """`text` shown literally by st.markdown / st.caption: every syntax character escaped, and no
+    URL or address in it turned into a link."""
+    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 class _EscapingFormatter(string.Formatter):

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.conftest import real_page
+from tests.docs_server import Route
 from tests.test_parse import ROWS_PER_CATEGORY
 
 pytestmark = pytest.mark.e2e
@@ -231,3 +233,103 @@ def test_switching_the_docs_version_in_the_sidebar(page, app_url):
     settle(page)
     assert "version=0.13" in current_url(page)
     assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"  # no GFLOPS in 0.13
+
+
+def plot_area(page) -> dict:
+    return page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+
+
+def top_points_band(page, count: int) -> tuple[float, float]:
+    """Screen y from the top of the plot to halfway between the `count`-th and the next point."""
+    boxes = sorted(
+        (page.locator(POINTS).nth(i).bounding_box() for i in range(point_count(page))), key=lambda b: b["y"]
+    )
+    centre = [b["y"] + b["height"] / 2 for b in boxes]
+    assert centre[count] - centre[count - 1] > 10, "the points are too close to select apart"
+    return plot_area(page)["y"] + 2, (centre[count - 1] + centre[count]) / 2
+
+
+def choose_tool(page, title: str) -> None:
+    page.locator(".js-plotly-plot").first.hover()
+    page.locator(f'.modebar-btn[data-title="{title}"]').click()
+
+
+# The two highest Box MAP on the page: 46.7 and 41.5.
+TOP_TWO_DETECTORS = [
+    "FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1",
+    "RetinaNet_ResNet50_FPN_V2_Weights.COCO_V1",
+]
+
+
+def selected_table_rows(page) -> list[dict[str, str]]:
+    page.get_by_text("Selected (2)").wait_for(timeout=30_000)
+    settle(page)
+    name, rows = download_csv(page, "Download selection as CSV")
+    assert name == "object_detection-selection.csv"
+    return rows
+
+
+def test_box_selection_lists_the_weights_and_downloads_them(page, app_url):
+    open_explore(page, app_url, category="object_detection")
+    top, bottom = top_points_band(page, 2)
+    area = plot_area(page)
+    choose_tool(page, "Box Select")
+    page.mouse.move(area["x"] + 2, top)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] / 2, (top + bottom) / 2, steps=5)
+    page.mouse.move(area["x"] + area["width"] - 2, bottom, steps=5)
+    page.mouse.up()
+    rows = selected_table_rows(page)
+    assert sorted(row["Weight"] for row in rows) == sorted(TOP_TWO_DETECTORS)
+    v2 = next(row for row in rows if row["Weight"] == TOP_TWO_DETECTORS[0])
+    assert (v2["Box MAP"], v2["Params (M)"], v2["GFLOPS"]) == ("46.7", "43.7", "280.37")
+    assert page.get_by_test_id("stDataFrame").count() >= 1
+
+
+def test_lasso_selection_lists_the_same_weights(page, app_url):
+    open_explore(page, app_url, category="object_detection")
+    top, bottom = top_points_band(page, 2)
+    area = plot_area(page)
+    left, right = area["x"] + 2, area["x"] + area["width"] - 2
+    choose_tool(page, "Lasso Select")
+    page.mouse.move(left, top)
+    page.mouse.down()
+    for x, y in ((right, top), (right, bottom), (left, bottom), (left, top + 1)):
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+    assert sorted(row["Weight"] for row in selected_table_rows(page)) == sorted(TOP_TWO_DETECTORS)
+
+
+def test_refresh_from_docs_clicked_shows_the_new_page(page, tmp_path):
+    from tests.e2e.conftest import app_and_docs
+    from tests.test_acceptance import ALEXNET, without_row
+
+    with app_and_docs(Route(real_page("main")), tmp_path / "cache") as (url, docs):
+        open_explore(page, url, category="classification")
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text(re.compile(r"(live|cached) docs, fetched just now")).wait_for(timeout=30_000)
+        assert point_count(page) == 114
+        docs.serve_page("main", Route(without_row(real_page("main"), ALEXNET)))
+        sidebar.get_by_role("button", name="Refresh from docs").click()
+        sidebar.get_by_text(f"the docs no longer list {ALEXNET}").wait_for(timeout=30_000)
+        page.wait_for_function(f"() => document.querySelectorAll('{POINTS}').length === 113", timeout=30_000)
+        assert docs.requests.count("/vision/main/models.html") == 2
+
+
+def test_compare_in_the_browser_stops_at_six_weights(page, app_url):
+    page.goto(f"{app_url}/compare")
+    page.get_by_role("heading", name="Compare").first.wait_for(timeout=30_000)
+    settle(page)
+    picker = page.get_by_test_id("stMultiSelect").first
+    for weight in sorted(OBJECT_DETECTION_WEIGHTS)[:6]:
+        picker.locator("input").click()  # the input, not the middle: that may be a chip's remove button
+        page.keyboard.type(weight)
+        page.get_by_role("option", name=f"{weight}  ·  Object detection", exact=True).click()
+        page.keyboard.press("Escape")
+        settle(page)
+    picker.locator("input").click()
+    page.get_by_text("You can only select up to 6 options").wait_for(timeout=10_000)
+    page.keyboard.press("Escape")
+    settle(page)
+    chips = picker.locator("[data-tag]").all_text_contents()
+    assert len(chips) == 6 and all(any(w in chip for w in OBJECT_DETECTION_WEIGHTS) for chip in chips)
