@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from app_pages import common
+from dashboard import data, sidebar, versions
 
 # The package logs each fetch and parse; show them in the server's output.
 package_log = logging.getLogger("torchvision_stats")
@@ -32,8 +32,8 @@ navigation = st.navigation(
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
-common.version_select()
-common.begin_run()
+versions.select()
+data.begin_run()
 navigation.run()
 # After the page, so the chart reaches the browser first; the sidebar is a separate area anyway.
-common.render_data_status(common.page_data())
+sidebar.render_data_status(data.page_data())

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from app_pages import common
-from torchvision_stats import formatting, registry
-from torchvision_stats.store import Cache
+from dashboard import data, sidebar
+from torchvision_stats import registry
+from torchvision_stats.data.cache import default_cache_dir
+from torchvision_stats.output import formatting
 
-result = common.page_data()
+result = data.page_data()
 provenance = result.data.provenance
 categories = list(registry.CATEGORIES.values())
 
@@ -33,12 +34,12 @@ st.dataframe(
             f"{provenance.fetched_at:%Y-%m-%d %H:%M} UTC",
             provenance.page_version or "unknown",
             provenance.sha256,
-            str(Cache().directory),
+            str(default_cache_dir()),
         ],
     },
     hide_index=True,
 )
-common.refresh_button("about.refresh")
+sidebar.refresh_button("about.refresh")
 if result.data.problems:
     with st.expander(
         formatting.markdown("Parse problems ({})", len(result.data.problems)), icon=":material/report:"

@@ -2,33 +2,45 @@
 
 import streamlit as st
 
-from app_pages import common
-from torchvision_stats import analysis, formatting, registry, snippets
+from dashboard import data, widgets
+from dashboard.url_state import PageState
+from torchvision_stats import registry
+from torchvision_stats.output import formatting, view_state
+from torchvision_stats.questions import analysis
 
-MAX_WEIGHTS = 6
 HIGHLIGHT = "background-color: rgba(46, 160, 67, 0.28); font-weight: 600"
 
-result = common.page_data()
+state = PageState("compare", view_state.COMPARE)
+result = data.page_data()
 tables = result.data.tables
-options = [(slug, weight) for slug, table in tables.items() for weight in table["Weight"]]
+view, notices = state.view_for_this_run(tables)
+category_of = {weight: slug for slug, table in tables.items() for weight in table[registry.WEIGHT.label]}
 
 st.title("Compare")
-picked = st.multiselect(
+widgets.url_notices(notices)
+st.multiselect(
     "Weights to compare",
-    options,
-    format_func=lambda option: f"{option[1]}  ·  {registry.CATEGORIES[option[0]].title}",
-    max_selections=MAX_WEIGHTS,
+    list(category_of),
+    format_func=lambda weight: f"{weight}  ·  {registry.CATEGORIES[category_of[weight]].title}",
+    max_selections=view_state.MAX_COMPARED,
     placeholder="Type to search any weight of any category",
     key="compare.weights",
 )
-if not picked:
+view = state.current(tables)
+if not view.weights:
     st.info(
         formatting.markdown(
-            "Pick up to {} weights, from any categories, to see them side by side.", MAX_WEIGHTS
+            "Pick up to {} weights, from any categories, to see them side by side.", view_state.MAX_COMPARED
         )
     )
 
-rows = [(slug, tables[slug].loc[tables[slug]["Weight"] == weight].iloc[0]) for slug, weight in picked]
+rows = [
+    (
+        category_of[weight],
+        tables[category_of[weight]].set_index(registry.WEIGHT.label, drop=False).loc[weight],
+    )
+    for weight in view.weights
+]
 if rows:
     side_by_side = analysis.comparison(rows)
     best = analysis.best_in_rows(side_by_side)
@@ -40,6 +52,6 @@ if rows:
     )
     st.subheader("Code")
     for _, row in rows:
-        snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
-        if snippet:
-            st.code(snippet, language="python")
+        widgets.weight_snippet(row)
+
+state.remember(view)

@@ -2,12 +2,16 @@
 
 import streamlit as st
 
-from app_pages import common, pick_state
-from torchvision_stats import formatting, pick, registry, snippets
+from dashboard import data, sidebar, widgets
+from dashboard.url_state import PageState
+from torchvision_stats import registry
+from torchvision_stats.output import formatting, view_state
+from torchvision_stats.questions import pick
 
-result = common.page_data()
+state = PageState("pick", view_state.PICK)
+result = data.page_data()
 tables = result.data.tables
-view, notices = pick_state.view_for_this_run(tables)
+view, notices = state.view_for_this_run(tables)
 table = tables[view.category]
 category = registry.CATEGORIES[view.category]
 
@@ -17,36 +21,34 @@ st.caption(
         "Set limits on any metric; the weights that fit are ranked by {}.", category.main_metric
     )
 )
-for notice in notices:
-    st.info(formatting.escape_markdown(notice), icon=":material/link_off:")
-common.kept_notice(result, view.category)
+widgets.url_notices(notices)
+sidebar.kept_notice(result, view.category)
 
 st.selectbox(
     "Category",
     list(tables),
     format_func=lambda s: registry.CATEGORIES[s].title,
     key="pick.category",
-    on_change=pick_state.on_category_change,
+    on_change=state.reset,
+    args=(("bounds", "include", "exclude"), tables),
 )
-metrics = pick_state.metric_inputs(table)
-limits = st.columns(len(metrics))
-for column, label in zip(limits, metrics, strict=True):
+metrics = registry.metric_columns(table)
+for column, label in zip(st.columns(len(metrics)), metrics, strict=True):
+    metric = registry.METRICS[label]
     column.number_input(
-        formatting.escape_markdown(pick_state.input_label(label)),
+        formatting.markdown("{} {}", metric.bound_word, metric.with_unit()),
         value=None,
         placeholder="no limit",
-        key=pick_state.bound_key(label),
-        format=registry.METRICS[label].number_format,
+        key=f"pick.bound.{label}",
+        format=metric.number_format,
     )
-families = sorted(table["Family"].dropna().unique())
+families = sorted(table[registry.FAMILY.label].dropna().unique())
 family_row = st.columns(2)
 family_row[0].multiselect("Only these families", families, key="pick.include", placeholder="Any family")
 family_row[1].multiselect("Never these families", families, key="pick.exclude", placeholder="None excluded")
 
-view = pick_state.view_from_widgets(tables)
-picked = pick.pick_weights(
-    table, category, pick.constraints_from(dict(view.bounds)), view.include, view.exclude
-)
+view = state.current(tables)
+picked = pick.pick_within(table, category, dict(view.bounds), view.include, view.exclude)
 
 if picked.ranked.empty:
     st.warning(
@@ -55,31 +57,17 @@ if picked.ranked.empty:
     )
     if not picked.closest.empty:
         st.subheader("Closest weights")
-        st.dataframe(picked.closest, hide_index=True, column_config=common.column_config(picked.closest))
+        widgets.show_table(picked.closest)
 else:
     st.subheader(formatting.markdown("Top picks of {} that fit", len(picked.ranked)))
     for (_, row), reason in zip(picked.ranked.iterrows(), picked.reasons, strict=False):
         with st.container(border=True):
-            st.markdown(
-                formatting.markdown(
-                    "**{}** · {} {:g}", row["Weight"], category.main_metric, row[category.main_metric]
-                )
-            )
+            quality = row[category.main_metric]
+            st.markdown(formatting.markdown("**{}** · {} {:g}", row["Weight"], category.main_metric, quality))
             st.markdown(formatting.escape_markdown(reason))
-            snippet = snippets.code_snippet(row["Weight"], row["Model"], row["Module"])
-            if snippet:
-                st.code(snippet, language="python")
+            widgets.weight_snippet(row)
     st.subheader("Every weight that fits")
-    st.dataframe(
-        picked.ranked,
-        hide_index=True,
-        column_config={
-            **common.column_config(picked.ranked),
-            "Pareto-optimal": st.column_config.CheckboxColumn(
-                "Pareto-optimal", help="No weight that fits is both better in the main metric and cheaper."
-            ),
-        },
-    )
-    common.csv_download("Download as CSV", picked.ranked, f"{view.category}-picks.csv", "pick.download")
+    widgets.show_table(picked.ranked)
+    widgets.csv_download("Download as CSV", picked.ranked, f"{view.category}-picks.csv", "pick.download")
 
-pick_state.remember(view)
+state.remember(view)

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from app_pages import common
-from torchvision_stats import formatting, quantization
-from torchvision_stats.charts import quantization_figure
+from dashboard import data, sidebar, widgets
+from torchvision_stats import registry
+from torchvision_stats.output import formatting
+from torchvision_stats.output.charts import quantization_figure
+from torchvision_stats.questions import quantization
 
-result = common.page_data()
+result = data.page_data()
 tables = result.data.tables
 
 st.title("Quantization impact")
@@ -14,21 +16,24 @@ st.caption(
     "Each quantized weight next to the float weight it was made from (same model, the backend part "
     "of the name dropped: ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2 ↔ ResNet50_Weights.IMAGENET1K_V2)."
 )
-if "quantized_classification" not in tables or "classification" not in tables:
+if registry.QUANTIZED not in tables or registry.FLOAT_OF_QUANTIZED not in tables:
     st.info("This docs version has no quantized classification table.")
     st.stop()
+for slug in (registry.QUANTIZED, registry.FLOAT_OF_QUANTIZED):
+    sidebar.kept_notice(result, slug)
 
-for slug in ("quantized_classification", "classification"):
-    common.kept_notice(result, slug)
-pairs, unpaired = quantization.pair_with_float(tables["quantized_classification"], tables["classification"])
+pairs, unpaired = quantization.pair_with_float(
+    tables[registry.QUANTIZED], tables[registry.FLOAT_OF_QUANTIZED]
+)
 if not pairs.empty:
+    count, median_change, largest_drop = quantization.summary(pairs)
     summary = st.columns(3)
-    summary[0].metric("Pairs", len(pairs))
-    summary[1].metric("Median Acc@1 change", f"{pairs['Δ Acc@1'].median():+.2f}")
-    summary[2].metric("Largest drop", f"{pairs['Δ Acc@1'].min():+.2f}")
+    summary[0].metric("Pairs", count)
+    summary[1].metric("Median Acc@1 change", f"{median_change:+.2f}")
+    summary[2].metric("Largest drop", f"{largest_drop:+.2f}")
     st.plotly_chart(quantization_figure(pairs), key="quantization.chart", config={"displaylogo": False})
-    st.dataframe(pairs, hide_index=True, column_config=common.column_config(pairs))
-    common.csv_download("Download pairs as CSV", pairs, "quantization-pairs.csv", "quantization.download")
+    widgets.show_table(pairs)
+    widgets.csv_download("Download pairs as CSV", pairs, "quantization-pairs.csv", "quantization.download")
     if quantization.same_operation_counts(pairs):
         st.caption(
             "In every pair the quantized weight's GIPS equal the float model's GFLOPS: quantization "
@@ -36,4 +41,4 @@ if not pairs.empty:
         )
 if not unpaired.empty:
     st.subheader(formatting.markdown("Without a float counterpart ({})", len(unpaired)))
-    st.dataframe(unpaired, hide_index=True, column_config=common.column_config(unpaired))
+    widgets.show_table(unpaired)

@@ -17,9 +17,9 @@ from io import StringIO
 import pandas as pd
 from bs4 import BeautifulSoup
 
-from torchvision_stats.dataset import weight_tables_from_html
+from torchvision_stats.data.dataset import weight_tables_from_html
 
-PAGE = (resources.files("torchvision_stats") / "snapshots" / "main" / "models.html").read_bytes()
+PAGE = (resources.files("torchvision_stats.data") / "snapshots" / "main" / "models.html").read_bytes()
 NOW = datetime.now(UTC)
 
 

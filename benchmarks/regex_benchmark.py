@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from torchvision_stats import analysis
-from torchvision_stats.dataset import weight_tables_from_html
+from torchvision_stats.data.dataset import weight_tables_from_html
+from torchvision_stats.questions import analysis
 
 PATTERN = r"^(\w+)*$"
 NAME = "FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1"
-PAGE = Path(__file__).parent.parent / "torchvision_stats" / "snapshots" / "main" / "models.html"
+PAGE = Path(__file__).parent.parent / "torchvision_stats" / "data" / "snapshots" / "main" / "models.html"
 
 
 def median_seconds(action, runs: int = 5) -> float:

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from tests.docs_server import DocsServer
-from torchvision_stats.dataset import weight_tables_from_html
+from torchvision_stats.data.dataset import weight_tables_from_html
 
 # The real pages ship once, inside the package (the offline snapshot); the tests read the same copy.
-REAL_PAGES = Path(__file__).parent.parent / "torchvision_stats" / "snapshots"
+REAL_PAGES = Path(__file__).parent.parent / "torchvision_stats" / "data" / "snapshots"
 VERSIONS = ("main", "0.20", "0.15", "0.13")
 
 

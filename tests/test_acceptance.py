@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 import pytest
 import streamlit as st
 
-from app_pages import common
+from dashboard import data as dashboard_data
 from tests.conftest import real_page
 from tests.docs_server import Route
 from tests.test_app import run_app
 from tests.test_store_and_load import real_tables
-from torchvision_stats import acceptance
-from torchvision_stats.load import Source, load_weight_tables, previous_copy
-from torchvision_stats.store import Cache
+from torchvision_stats.data import acceptance
+from torchvision_stats.data.cache import Cache
+from torchvision_stats.data.load import Source, load_weight_tables, previous_copy
 
 PAGE = real_page("main")
 
@@ -190,7 +190,7 @@ def test_names_in_a_change_sentence_are_limited():
 def test_the_app_shows_a_removed_weight_live_and_says_so(docs_server):
     docs_server.serve_page("main", Route(without_row(PAGE, ALEXNET)))
     app = run_app()  # the bundled snapshot at once, a refresh in the background
-    common.refresher("main").wait(timeout=30)
+    dashboard_data.refresher("main").wait(timeout=30)
     app.run()
     assert not app.exception
     assert "113 of 114 weights plotted" in app.caption[1].value.replace("\\", "")

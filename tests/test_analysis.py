@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import parsed_tables
 from tests.test_app import OBJECT_DETECTION_FRONTIER
-from torchvision_stats import analysis, snippets, view_state
+from torchvision_stats import registry
+from torchvision_stats.output import snippets, view_state
+from torchvision_stats.questions import analysis
 
 TABLES = parsed_tables("main")
 
@@ -73,16 +75,19 @@ def test_view_round_trips_through_the_url():
         family=("DeepLabV3", "FCN"),
         pareto="only",
     )
-    assert view_state.view_from_query(view_state.view_to_query(view), TABLES) == (view, [])
+    assert view_state.EXPLORE.from_query(view_state.EXPLORE.to_query(view), TABLES) == (view, [])
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.dictionaries(st.sampled_from(view_state.KEYS), st.one_of(st.text(), st.lists(st.text(), max_size=3)))
+    st.dictionaries(
+        st.sampled_from(view_state.url_keys(view_state.EXPLORE)),
+        st.one_of(st.text(), st.lists(st.text(), max_size=3)),
+    )
 )
 def test_any_query_gives_a_valid_view(params):
-    view, notices = view_state.view_from_query(params, TABLES)
-    metrics = analysis.metric_columns(TABLES[view.category])
+    view, notices = view_state.EXPLORE.from_query(params, TABLES)
+    metrics = registry.metric_columns(TABLES[view.category])
     assert view.x in metrics and view.y in metrics and view.pareto in view_state.PARETO_MODES
     assert set(view.family) <= set(TABLES[view.category]["Family"])
     assert isinstance(notices, list)

@@ -244,11 +244,7 @@ def test_compare_page_highlights_the_best_values():
     app.switch_page("app_pages/compare.py").run()
     assert app.info  # asks the user to pick
     app.multiselect[0].set_value(
-        [
-            ("classification", "ResNet50_Weights.IMAGENET1K_V2"),
-            ("classification", "ResNet18_Weights.IMAGENET1K_V1"),
-            ("object_detection", "SSD300_VGG16_Weights.COCO_V1"),
-        ]
+        ["ResNet50_Weights.IMAGENET1K_V2", "ResNet18_Weights.IMAGENET1K_V1", "SSD300_VGG16_Weights.COCO_V1"]
     ).run()
     assert not app.exception
     table = app.dataframe[0].value
@@ -389,7 +385,7 @@ def highlighted_cells(app: AppTest) -> set[tuple[str, str]]:
 def test_compare_highlights_exactly_the_best_cell_of_each_metric():
     app = run_app()
     app.switch_page("app_pages/compare.py").run()
-    app.multiselect[0].set_value([("classification", weight) for weight in COMPARED]).run()
+    app.multiselect[0].set_value(COMPARED).run()
     # ResNet-50: Acc@1 80.858, Acc@5 95.434, 25.6 M params, 4.09 GFLOPS; ResNet-18: 69.758, 89.078,
     # 11.7 M, 1.81 GFLOPS, so 38.5 vs 19.8 Acc@1 per GFLOP and 5.96 vs 3.16 per M params.
     assert highlighted_cells(app) == {
@@ -407,7 +403,7 @@ def test_compare_takes_six_weights_and_no_more():
     app.switch_page("app_pages/compare.py").run()
     picker = app.multiselect[0]
     assert picker.proto.max_selections == 6
-    six = [("object_detection", w) for w in sorted(OBJECT_DETECTION_FRONTIER)]
+    six = sorted(OBJECT_DETECTION_FRONTIER)
     picker.set_value(six).run()
     assert not app.exception and len(app.dataframe[0].value.columns) == 6
     # The browser refuses a seventh (tests/e2e/test_browser.py, test_compare_in_the_browser).

@@ -17,12 +17,12 @@ import pytest
 from tests.conftest import real_page
 from tests.docs_server import Route
 from tests.test_store_and_load import real_tables
-from torchvision_stats.load import Source, load_weight_tables
-from torchvision_stats.store import Cache
+from torchvision_stats.data.cache import Cache
+from torchvision_stats.data.load import Source, load_weight_tables
 
 ROOT = Path(__file__).parent.parent
 REFRESH = (
-    "from torchvision_stats.load import load_weight_tables as l; r = l('main', refresh=True); "
+    "from torchvision_stats.data.load import load_weight_tables as l; r = l('main', refresh=True); "
     "print(r.source.name, '|'.join(r.messages))"
 )
 
@@ -56,7 +56,7 @@ def test_a_writer_killed_mid_write_never_leaves_a_corrupt_entry():
     writer = (
         "from datetime import datetime, timezone\n"
         "from tests.test_store_and_load import real_tables\n"
-        "from torchvision_stats.store import Cache\n"
+        "from torchvision_stats.data.cache import Cache\n"
         "data = real_tables()\n"
         "print('ready', flush=True)\n"
         "while True:\n"

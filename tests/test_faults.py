@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import streamlit as st
 
-from app_pages import common
+from dashboard import data as dashboard_data
 from tests.conftest import real_page
 from tests.docs_server import Route
 from tests.test_app import run_app
 from tests.test_store_and_load import real_tables
-from torchvision_stats.load import Source, load_weight_tables
-from torchvision_stats.store import Cache
+from torchvision_stats.data.cache import Cache
+from torchvision_stats.data.load import Source, load_weight_tables
 
 PAGE = real_page("main")
 HALF_PAGE = PAGE[: len(PAGE) * 6 // 10]
@@ -61,7 +61,7 @@ def test_the_app_stays_up_explains_and_keeps_its_data(docs_server, fault):
     docs_server.serve_page("main", route)
     Cache().write("main", real_tables(fetched_at=datetime.now(UTC) - timedelta(days=3)))
     app = run_app()  # shows the stale copy at once and starts a refresh in the background
-    common.refresher("main").wait(timeout=30)
+    dashboard_data.refresher("main").wait(timeout=30)
     app.run()
     assert not app.exception
     sidebar = " ".join(w.value for w in app.sidebar.warning).replace("\\", "")
@@ -75,7 +75,7 @@ def test_the_app_stays_up_explains_and_keeps_its_data(docs_server, fault):
 def test_with_no_cache_a_failed_refresh_leaves_the_bundled_snapshot(docs_server):
     docs_server.serve_page("main", Route(b"down", 503, "text/plain"))
     app = run_app()
-    common.refresher("main").wait(timeout=30)
+    dashboard_data.refresher("main").wait(timeout=30)
     app.run()
     assert not app.exception
     assert any("bundled snapshot" in c.value for c in app.sidebar.caption)

@@ -11,9 +11,12 @@ import pytest
 
 from tests.conftest import VERSIONS, real_page
 from tests.docs_server import Route
-from torchvision_stats import derived, history, pick, quantization, registry, versions, view_state
-from torchvision_stats.dataset import weight_tables_from_html
-from torchvision_stats.snapshot import load_snapshot, snapshot_versions
+from torchvision_stats import registry
+from torchvision_stats.data import derived, versions
+from torchvision_stats.data.dataset import weight_tables_from_html
+from torchvision_stats.data.snapshot import load_snapshot, snapshot_versions
+from torchvision_stats.output import view_state
+from torchvision_stats.questions import history, pick, quantization
 
 DATA = {
     version: derived.add_derived_metrics(
@@ -211,11 +214,11 @@ def test_pick_view_round_trips_and_rejects_bad_numbers():
     view = view_state.PickView(
         "object_detection", (("Box MAP", 30.0), ("GFLOPS", 10.0)), ("Faster R-CNN",), ()
     )
-    assert view_state.pick_view_from_query(view_state.pick_view_to_query(view), DATA["main"].tables) == (
+    assert view_state.PICK.from_query(view_state.PICK.to_query(view), DATA["main"].tables) == (
         view,
         [],
     )
-    parsed, notices = view_state.pick_view_from_query({"GFLOPS": "lots", "Acc@1": "nan"}, DATA["main"].tables)
+    parsed, notices = view_state.PICK.from_query({"GFLOPS": "lots", "Acc@1": "nan"}, DATA["main"].tables)
     assert parsed.bounds == () and len(notices) == 2
 
 

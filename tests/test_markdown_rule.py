@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from torchvision_stats import formatting
+from torchvision_stats.output import formatting
 
 ROOT = Path(__file__).parent.parent
 # Streamlit calls whose first argument (or `body` / `label`) is rendered as Markdown.

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import VERSIONS, real_page
 from torchvision_stats import registry
-from torchvision_stats.dataset import InvalidPage, WeightTables, weight_tables_from_html
+from torchvision_stats.data.dataset import InvalidPage, WeightTables, weight_tables_from_html
 
 # Counted on the pages themselves (weight links per table), not by this code.
 ROWS_PER_CATEGORY = {

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import real_page
 from torchvision_stats import registry
-from torchvision_stats.dataset import InvalidPage, weight_tables_from_html
-from torchvision_stats.normalize import UnreadableNumber, parse_number
+from torchvision_stats.data.dataset import InvalidPage, weight_tables_from_html
+from torchvision_stats.data.normalize import UnreadableNumber, parse_number
 
 URL = "https://docs.pytorch.org/vision/main/models.html"
 NOW = datetime.now(UTC)
@@ -190,9 +190,9 @@ def test_mutated_pages_give_true_rows_or_say_what_is_wrong(operations):
         assert len(table) == len(rows), f"{slug}: rows were dropped or invented"
         headers = [cell_text(th) for th in element.findall(".//th")]
         columns = {
-            registry.metric_for_header(h).label: i
+            column.label: i
             for i, h in enumerate(headers)
-            if registry.metric_for_header(h)
+            if isinstance(column := registry.column_for_header(h), registry.Metric)
         }
         for (_, parsed), row in zip(table.iterrows(), rows, strict=True):
             cells = row.findall("td")

@@ -17,7 +17,7 @@ from hypothesis import strategies as hs
 
 from tests.conftest import parsed_tables
 from tests.test_app import run_app
-from torchvision_stats import analysis
+from torchvision_stats.questions import analysis
 
 BOUND_SECONDS = 0.1
 ISSUE_PATTERNS = [r"^(\w+)*$", r"^(\w+_?)+$", r"(x+x+)+y", r"(.*a){20}", r"((a|\w)*)*\d"]

@@ -11,14 +11,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from app_pages import common
+from dashboard import data as dashboard_data
+from dashboard import versions as dashboard_versions
 from tests.conftest import real_page
 from tests.docs_server import Route
 from tests.test_app import APP
-from torchvision_stats import view_state
+from torchvision_stats.output import view_state
 
 PAGES = ["explore", "tables", "compare", "pick", "history", "quantization", "about"]
-KEYS = [*view_state.KEYS, "version", "include", "exclude", "GFLOPS", "Acc@1", "Params (M)", "Box MAP"]
+# Every URL key of every page's view, and the docs version.
+KEYS = [
+    *sorted({key for codec in view_state.CODECS.values() for key in view_state.url_keys(codec)}),
+    "version",
+]
 HOSTILE = [
     "../../etc/passwd",
     "http://evil.example/",
@@ -82,7 +87,9 @@ def test_no_query_value_reaches_outside_the_docs_pages(docs_server):
         run("explore", {"version": value, "category": value, "x": value})
         run("history", {"version": value})
     for name in ("main", "versions"):
-        refresher = common.version_list_refresher() if name == "versions" else common.refresher(name)
+        refresher = (
+            dashboard_versions.list_refresher() if name == "versions" else dashboard_data.refresher(name)
+        )
         refresher.wait(timeout=30)
     assert docs_server.requests, "the app did refresh from the local docs server"
     assert all(ALLOWED_REQUEST.match(path) for path in docs_server.requests), docs_server.requests

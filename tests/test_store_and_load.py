@@ -11,9 +11,9 @@ import pytest
 
 from tests.conftest import real_page
 from tests.docs_server import Route
-from torchvision_stats.dataset import weight_tables_from_html
-from torchvision_stats.load import DataUnavailable, Source, load_weight_tables
-from torchvision_stats.store import Cache, CacheCorrupt
+from torchvision_stats.data.cache import Cache, CacheCorrupt
+from torchvision_stats.data.dataset import weight_tables_from_html
+from torchvision_stats.data.load import DataUnavailable, Source, load_weight_tables
 
 
 def real_tables(version="main", fetched_at=None):

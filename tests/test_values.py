@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from torchvision_stats import export, naming
-from torchvision_stats.normalize import UnreadableNumber, parse_number
+from torchvision_stats.data import naming
+from torchvision_stats.data.normalize import UnreadableNumber, parse_number
+from torchvision_stats.output import export
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from torchvision_stats import export, fetch, registry
-from torchvision_stats.dataset import InvalidPage
-from torchvision_stats.load import DataUnavailable, LoadResult, load_from_file, load_weight_tables
+from torchvision_stats import registry
+from torchvision_stats.data import fetch
+from torchvision_stats.data.dataset import InvalidPage
+from torchvision_stats.data.load import DataUnavailable, LoadResult, load_from_file, load_weight_tables
+from torchvision_stats.output import export
 
 _DESCRIPTION = """\
 Scrape torchvision's "Models and pre-trained weights" tables into one file per category

@@ -1,14 +1,18 @@
-"""The one description of every weight category and metric.
+"""The one description of every weight category, metric and column.
 
-The parser's column mapping, CSV headers, axis labels, widget choices, slider ranges,
-the About page and the Pareto directions all read this module. Adding a metric or a
-category is one entry here.
+The parser's column mapping, CSV headers, axis labels, widget choices, slider ranges, table
+formats, the About page and the Pareto directions all read this module. A new metric is one
+`Metric` entry in METRICS (and its label in the categories that report it); a new category is
+one `Category` entry.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Better(Enum):
@@ -19,15 +23,28 @@ class Better(Enum):
 MAIN_METRIC = "<main metric>"
 
 
-@dataclass(frozen=True)
-class Metric:
-    """A numeric column of a weight table."""
+@dataclass(frozen=True, kw_only=True)
+class Column:
+    """A column of the tables people see: read from the docs page, derived from another column,
+    or computed by a question (Pareto-optimal, Misses)."""
 
-    label: str  # display label: CSV header, axis title, URL value
-    source_headers: tuple[str, ...]  # header texts on the docs page that hold it
+    label: str  # display label: CSV header, table header, URL value
+    description: str
+    source_headers: tuple[str, ...] = ()  # lower-case header texts on the docs page that hold it
+    is_link: bool = False
+    # What the parser takes from the page's cell: its text, or the target of its first link.
+    reads: str = "text"
+    # The column that receives the cell's link target as an absolute URL (Weight → Docs).
+    link_to: str | None = None
+    is_flag: bool = False  # True/False, shown as a check box
+
+
+@dataclass(frozen=True, kw_only=True)
+class Metric(Column):
+    """A numeric column: a float per weight, NaN when missing."""
+
     unit: str  # "" when the number has no unit
     better: Better
-    description: str
     number_format: str = "%.2f"
     # Printed with a magnitude suffix on the page ("25.6M") and kept in millions.
     in_millions: bool = False
@@ -39,19 +56,39 @@ class Metric:
     def is_derived(self) -> bool:
         return self.ratio_of is not None
 
-    is_quality: bool = False  # an accuracy / mAP style metric (main quality candidates)
+    @property
+    def higher_is_better(self) -> bool:
+        return self.better is Better.HIGHER
+
+    @property
+    def bound_word(self) -> str:
+        """How a limit on it reads: "Max" for costs, "Min" for quality."""
+        return "Min" if self.higher_is_better else "Max"
+
+    def with_unit(self) -> str:
+        """Axis and widget title: the label with its unit, unless the label already says it."""
+        return f"{self.label} ({self.unit})" if self.unit and self.unit not in self.label else self.label
+
+    def format(self, value: float) -> str:
+        """The value in the metric's format, with its unit unless the label says it; – when missing."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        text = self.number_format % value
+        return f"{text} {self.unit}" if self.unit and self.unit not in self.label else text
+
+    def best(self, values: Any) -> float:
+        """The best of a pandas Series of values by this metric's direction; NaN when it has none."""
+        present = values.dropna()
+        if present.empty:
+            return math.nan
+        return float(present.max() if self.higher_is_better else present.min())
+
+    def oriented(self, values: Any) -> Any:
+        """Values turned so that bigger is better (for dominance tests)."""
+        return values if self.higher_is_better else -values
 
 
-@dataclass(frozen=True)
-class TextColumn:
-    """A non-numeric column of a normalised weight table."""
-
-    label: str
-    description: str
-    is_link: bool = False
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Category:
     slug: str
     title: str
@@ -62,11 +99,12 @@ class Category:
     main_metric: str  # the quality metric people rank by; default y axis
     cost_metric: str  # the budget metric; default x axis
     description: str = ""
-    extra_cost_metrics: tuple[str, ...] = field(default=())
+    # The cost a release without `cost_metric` falls back to (0.13 has no GFLOPS).
+    fallback_cost_metric: str = field(default="Params (M)")
 
-    @property
-    def metrics(self) -> tuple[Metric, ...]:
-        return tuple(METRICS[label] for label in self.metric_labels)
+    def cost_in(self, columns: Iterable[str]) -> str:
+        """The cost metric this table has: its own, else the fallback."""
+        return self.cost_metric if self.cost_metric in set(columns) else self.fallback_cost_metric
 
 
 _ACCURACY = "Share of validation images whose correct class is the top prediction"
@@ -74,125 +112,156 @@ METRICS: dict[str, Metric] = {
     metric.label: metric
     for metric in (
         Metric(
-            "Acc@1", ("acc@1",), "%", Better.HIGHER, _ACCURACY + " (top-1 accuracy).", "%.3f", is_quality=True
+            label="Acc@1",
+            source_headers=("acc@1",),
+            unit="%",
+            better=Better.HIGHER,
+            description=_ACCURACY + " (top-1 accuracy).",
+            number_format="%.3f",
         ),
         Metric(
-            "Acc@5",
-            ("acc@5",),
-            "%",
-            Better.HIGHER,
-            "Share of validation images whose correct class is among the top five predictions.",
-            "%.3f",
-            is_quality=True,
+            label="Acc@5",
+            source_headers=("acc@5",),
+            unit="%",
+            better=Better.HIGHER,
+            description="Share of validation images whose correct class is among the top five predictions.",
+            number_format="%.3f",
         ),
         Metric(
-            "Mean IoU",
-            ("mean iou",),
-            "%",
-            Better.HIGHER,
-            "Intersection over union of predicted and true masks, averaged over classes.",
-            "%.1f",
-            is_quality=True,
+            label="Mean IoU",
+            source_headers=("mean iou",),
+            unit="%",
+            better=Better.HIGHER,
+            description="Intersection over union of predicted and true masks, averaged over classes.",
+            number_format="%.1f",
         ),
         Metric(
-            "pixelwise Acc",
-            ("pixelwise acc",),
-            "%",
-            Better.HIGHER,
-            "Share of pixels whose class is predicted correctly.",
-            "%.1f",
-            is_quality=True,
+            label="pixelwise Acc",
+            source_headers=("pixelwise acc",),
+            unit="%",
+            better=Better.HIGHER,
+            description="Share of pixels whose class is predicted correctly.",
+            number_format="%.1f",
         ),
         Metric(
-            "Box MAP",
-            ("box map",),
-            "",
-            Better.HIGHER,
-            "COCO mean average precision of the predicted boxes (IoU 0.50:0.95).",
-            "%.1f",
-            is_quality=True,
+            label="Box MAP",
+            source_headers=("box map",),
+            unit="",
+            better=Better.HIGHER,
+            description="COCO mean average precision of the predicted boxes (IoU 0.50:0.95).",
+            number_format="%.1f",
         ),
         Metric(
-            "Mask MAP",
-            ("mask map",),
-            "",
-            Better.HIGHER,
-            "COCO mean average precision of the predicted instance masks.",
-            "%.1f",
-            is_quality=True,
+            label="Mask MAP",
+            source_headers=("mask map",),
+            unit="",
+            better=Better.HIGHER,
+            description="COCO mean average precision of the predicted instance masks.",
+            number_format="%.1f",
         ),
         Metric(
-            "Keypoint MAP",
-            ("keypoint map",),
-            "",
-            Better.HIGHER,
-            "COCO mean average precision of the predicted keypoints (OKS).",
-            "%.1f",
-            is_quality=True,
+            label="Keypoint MAP",
+            source_headers=("keypoint map",),
+            unit="",
+            better=Better.HIGHER,
+            description="COCO mean average precision of the predicted keypoints (OKS).",
+            number_format="%.1f",
         ),
         Metric(
-            "Params (M)",
-            ("params",),
-            "M",
-            Better.LOWER,
-            "Number of trainable parameters, in millions.",
-            "%.1f",
+            label="Params (M)",
+            source_headers=("params",),
+            unit="M",
+            better=Better.LOWER,
+            description="Number of trainable parameters, in millions.",
+            number_format="%.1f",
             in_millions=True,
         ),
         Metric(
-            "GFLOPS",
-            ("gflops",),
-            "GFLOPS",
-            Better.LOWER,
-            "Billions of floating-point operations for one forward pass at the eval resolution.",
-            "%.2f",
+            label="GFLOPS",
+            source_headers=("gflops",),
+            unit="GFLOPS",
+            better=Better.LOWER,
+            description="Billions of floating-point operations for one forward pass at the eval resolution.",
         ),
         Metric(
-            "GIPS",
-            ("gips",),
-            "GIPS",
-            Better.LOWER,
-            "Billions of integer operations for one forward pass of the quantized model.",
-            "%.2f",
+            label="GIPS",
+            source_headers=("gips",),
+            unit="GIPS",
+            better=Better.LOWER,
+            description="Billions of integer operations for one forward pass of the quantized model.",
         ),
         Metric(
-            "Quality per GFLOP",
-            (),
-            "per GFLOP",
-            Better.HIGHER,
-            "The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) "
+            label="Quality per GFLOP",
+            unit="per GFLOP",
+            better=Better.HIGHER,
+            description="The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) "
             "divided by GFLOPS: quality bought per unit of compute.",
-            "%.2f",
             ratio_of=(MAIN_METRIC, "GFLOPS"),
         ),
         Metric(
-            "Quality per M params",
-            (),
-            "per M params",
-            Better.HIGHER,
-            "The category's main quality metric divided by Params (M): quality bought per million "
-            "parameters.",
-            "%.2f",
+            label="Quality per M params",
+            unit="per M params",
+            better=Better.HIGHER,
+            description="The category's main quality metric divided by Params (M): quality bought per "
+            "million parameters.",
             ratio_of=(MAIN_METRIC, "Params (M)"),
         ),
     )
 }
 DERIVED_METRICS = tuple(metric for metric in METRICS.values() if metric.is_derived)
 
-WEIGHT = TextColumn("Weight", "The weights enum value, e.g. ResNet50_Weights.IMAGENET1K_V2.")
-MODEL = TextColumn("Model", "The model builder function, e.g. resnet50.")
-FAMILY = TextColumn("Family", "The architecture as people name it, e.g. ResNet or Swin V2.")
-MODULE = TextColumn("Module", "The module that holds the builder, e.g. torchvision.models.detection.")
-RECIPE = TextColumn("Recipe", "Link to the training recipe.", is_link=True)
-DOCS = TextColumn("Docs", "Link to the weight's documentation page.", is_link=True)
+WEIGHT = Column(
+    label="Weight",
+    description="The weights enum value, e.g. ResNet50_Weights.IMAGENET1K_V2.",
+    source_headers=("weight",),
+    link_to="Docs",
+)
+MODEL = Column(label="Model", description="The model builder function, e.g. resnet50.")
+FAMILY = Column(label="Family", description="The architecture as people name it, e.g. ResNet or Swin V2.")
+MODULE = Column(
+    label="Module", description="The module that holds the builder, e.g. torchvision.models.detection."
+)
+RECIPE = Column(
+    label="Recipe",
+    description="Link to the training recipe.",
+    source_headers=("recipe",),
+    is_link=True,
+    reads="href",
+)
+DOCS = Column(label="Docs", description="Link to the weight's documentation page.", is_link=True)
 
 # Order of the columns in every normalised table: these, with the metrics between Module and Recipe.
 LEADING_TEXT_COLUMNS = (WEIGHT, MODEL, FAMILY, MODULE)
 TRAILING_TEXT_COLUMNS = (RECIPE, DOCS)
 TEXT_COLUMNS = {column.label: column for column in LEADING_TEXT_COLUMNS + TRAILING_TEXT_COLUMNS}
 
+# Columns the questions add to a table.
+PARETO_OPTIMAL = Column(
+    label="Pareto-optimal",
+    description="No weight that fits is both better in the main metric and cheaper.",
+    is_flag=True,
+)
+MISSES = Column(label="Misses", description="The limits this weight misses, and its value for each.")
+COMPUTED_COLUMNS = {
+    column.label: column
+    for column in (
+        PARETO_OPTIMAL,
+        MISSES,
+        *(
+            Metric(
+                label=f"Δ {label}",
+                unit="pp",
+                better=Better.HIGHER,
+                description=f"{label} of the quantized weight minus that of its float model, in points.",
+                number_format="%+.3f",
+            )
+            for label in ("Acc@1", "Acc@5")
+        ),
+    )
+}
 
-def table_columns(metric_labels: tuple[str, ...] | list[str]) -> list[str]:
+
+def table_columns(metric_labels: Iterable[str]) -> list[str]:
     """Column order of a normalised table holding these metrics."""
     return [
         *(c.label for c in LEADING_TEXT_COLUMNS),
@@ -201,9 +270,15 @@ def table_columns(metric_labels: tuple[str, ...] | list[str]) -> list[str]:
     ]
 
 
-# Header text on the page for the columns the parser reads besides metrics.
-WEIGHT_SOURCE_HEADER = "weight"
-RECIPE_SOURCE_HEADER = "recipe"
+def metric_columns(table: Any) -> list[str]:
+    """The table's metric columns, in registry order (a release may lack some)."""
+    return [label for label in METRICS if label in table.columns]
+
+
+def column(label: str) -> Column | None:
+    """The description of any declared column, by label."""
+    return METRICS.get(label) or TEXT_COLUMNS.get(label) or COMPUTED_COLUMNS.get(label)
+
 
 _IMAGENET = "ImageNet-1K, single crops"
 _COCO = "COCO val2017"
@@ -211,77 +286,79 @@ CATEGORIES: dict[str, Category] = {
     category.slug: category
     for category in (
         Category(
-            "classification",
-            "Classification",
-            _IMAGENET,
-            ("classification",),
-            ("Acc@1", "Acc@5", "Params (M)", "GFLOPS"),
-            "Acc@1",
-            "GFLOPS",
-            "Image classifiers trained on ImageNet-1K.",
+            slug="classification",
+            title="Classification",
+            dataset=_IMAGENET,
+            heading_words=("classification",),
+            metric_labels=("Acc@1", "Acc@5", "Params (M)", "GFLOPS"),
+            main_metric="Acc@1",
+            cost_metric="GFLOPS",
+            description="Image classifiers trained on ImageNet-1K.",
         ),
         Category(
-            "quantized_classification",
-            "Quantized classification",
-            _IMAGENET,
-            ("quantized", "classification"),
-            ("Acc@1", "Acc@5", "Params (M)", "GIPS"),
-            "Acc@1",
-            "GIPS",
-            "Int8 post-training-quantized or QAT versions of the classifiers.",
+            slug="quantized_classification",
+            title="Quantized classification",
+            dataset=_IMAGENET,
+            heading_words=("quantized", "classification"),
+            metric_labels=("Acc@1", "Acc@5", "Params (M)", "GIPS"),
+            main_metric="Acc@1",
+            cost_metric="GIPS",
+            description="Int8 post-training-quantized or QAT versions of the classifiers.",
         ),
         Category(
-            "semantic_segmentation",
-            "Semantic segmentation",
-            "COCO val2017 subset with the 20 Pascal VOC categories",
-            ("semantic", "segmentation"),
-            ("Mean IoU", "pixelwise Acc", "Params (M)", "GFLOPS"),
-            "Mean IoU",
-            "GFLOPS",
-            "Per-pixel class labels.",
+            slug="semantic_segmentation",
+            title="Semantic segmentation",
+            dataset="COCO val2017 subset with the 20 Pascal VOC categories",
+            heading_words=("semantic", "segmentation"),
+            metric_labels=("Mean IoU", "pixelwise Acc", "Params (M)", "GFLOPS"),
+            main_metric="Mean IoU",
+            cost_metric="GFLOPS",
+            description="Per-pixel class labels.",
         ),
         Category(
-            "object_detection",
-            "Object detection",
-            _COCO,
-            ("object", "detection"),
-            ("Box MAP", "Params (M)", "GFLOPS"),
-            "Box MAP",
-            "GFLOPS",
-            "Boxes and classes for every object.",
+            slug="object_detection",
+            title="Object detection",
+            dataset=_COCO,
+            heading_words=("object", "detection"),
+            metric_labels=("Box MAP", "Params (M)", "GFLOPS"),
+            main_metric="Box MAP",
+            cost_metric="GFLOPS",
+            description="Boxes and classes for every object.",
         ),
         Category(
-            "instance_segmentation",
-            "Instance segmentation",
-            _COCO,
-            ("instance", "segmentation"),
-            ("Box MAP", "Mask MAP", "Params (M)", "GFLOPS"),
-            "Mask MAP",
-            "GFLOPS",
-            "A mask for every object.",
+            slug="instance_segmentation",
+            title="Instance segmentation",
+            dataset=_COCO,
+            heading_words=("instance", "segmentation"),
+            metric_labels=("Box MAP", "Mask MAP", "Params (M)", "GFLOPS"),
+            main_metric="Mask MAP",
+            cost_metric="GFLOPS",
+            description="A mask for every object.",
         ),
         Category(
-            "keypoint_detection",
-            "Keypoint detection",
-            _COCO,
-            ("keypoint", "detection"),
-            ("Box MAP", "Keypoint MAP", "Params (M)", "GFLOPS"),
-            "Keypoint MAP",
-            "GFLOPS",
-            "Person boxes with body keypoints.",
+            slug="keypoint_detection",
+            title="Keypoint detection",
+            dataset=_COCO,
+            heading_words=("keypoint", "detection"),
+            metric_labels=("Box MAP", "Keypoint MAP", "Params (M)", "GFLOPS"),
+            main_metric="Keypoint MAP",
+            cost_metric="GFLOPS",
+            description="Person boxes with body keypoints.",
         ),
         Category(
-            "video_classification",
-            "Video classification",
-            "Kinetics-400, single crops, clip length 16",
-            ("video", "classification"),
-            ("Acc@1", "Acc@5", "Params (M)", "GFLOPS"),
-            "Acc@1",
-            "GFLOPS",
-            "Action recognition on video clips.",
+            slug="video_classification",
+            title="Video classification",
+            dataset="Kinetics-400, single crops, clip length 16",
+            heading_words=("video", "classification"),
+            metric_labels=("Acc@1", "Acc@5", "Params (M)", "GFLOPS"),
+            main_metric="Acc@1",
+            cost_metric="GFLOPS",
+            description="Action recognition on video clips.",
         ),
     )
 }
+QUANTIZED = "quantized_classification"
+FLOAT_OF_QUANTIZED = "classification"  # the category whose weights the quantized ones were made from
 
 
 def category_for_heading(heading: str) -> Category | None:
@@ -297,17 +374,16 @@ def category_for_heading(heading: str) -> Category | None:
     return max(matches, key=lambda c: len(c.heading_words))
 
 
-def metric_for_header(header: str) -> Metric | None:
+def column_for_header(header: str) -> Column | None:
+    """The column a header text on the docs page holds (text or metric); None when unknown."""
     normalised = " ".join(header.lower().split())
-    for metric in METRICS.values():
-        if normalised in metric.source_headers:
-            return metric
+    for candidate in (*TEXT_COLUMNS.values(), *METRICS.values()):
+        if normalised in candidate.source_headers:
+            return candidate
     return None
 
 
 def axis_title(label: str) -> str:
-    """Axis / widget title: the label with its unit, unless the label already says it."""
+    """Axis / widget title: a metric's label with its unit; any other label as it is."""
     metric = METRICS.get(label)
-    if metric is None or not metric.unit or metric.unit in label:
-        return label
-    return f"{label} ({metric.unit})"
+    return metric.with_unit() if metric is not None else label

@@ -14,7 +14,7 @@ from tests.conftest import real_page
 from tests.docs_server import Route
 from tests.e2e.conftest import app_serving
 from tests.e2e.test_browser import POINTS, hover_text, settle
-from torchvision_stats.formatting import WORD_JOINER
+from torchvision_stats.output.formatting import WORD_JOINER
 
 pytestmark = pytest.mark.e2e
 

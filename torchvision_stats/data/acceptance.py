@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 
 from torchvision_stats import registry
-from torchvision_stats.dataset import InvalidPage, KeptCategory, WeightTables
+from torchvision_stats.data.dataset import InvalidPage, KeptCategory, WeightTables
 
 NAMES_LISTED = 5  # weights named in a change sentence before "and N more"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from torchvision_stats.dataset import WeightTables
+from torchvision_stats.data.dataset import WeightTables
 
 FORMATS = ("csv", "json")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,12 +47,8 @@ def json_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def provenance_record(data: WeightTables, source: str) -> dict:
-    provenance = data.provenance
     return {
-        "url": provenance.url,
-        "fetched_at": provenance.fetched_at.isoformat(),
-        "page_version": provenance.page_version,
-        "sha256": provenance.sha256,
+        **data.provenance.to_record(),
         "source": source,
         "rows": {slug: len(table) for slug, table in data.tables.items()},
         "missing_categories": data.missing_categories,

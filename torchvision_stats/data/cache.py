@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from torchvision_stats import registry
-from torchvision_stats.dataset import KeptCategory, Provenance, WeightTables
-from torchvision_stats.normalize import typed_table
+from torchvision_stats.data.dataset import KeptCategory, Provenance, WeightTables
+from torchvision_stats.data.normalize import typed_table
 
 CACHE_DIR_VARIABLE = "TVSTATS_CACHE_DIR"
 FORMAT = 1
@@ -50,11 +50,8 @@ def default_cache_dir() -> Path:
 class CacheEntry:
     data: WeightTables
 
-    def age(self, now: datetime | None = None) -> timedelta:
-        return (now or datetime.now(UTC)) - self.data.provenance.fetched_at
-
     def is_fresh(self, ttl: timedelta, now: datetime | None = None) -> bool:
-        return timedelta(0) <= self.age(now) <= ttl
+        return timedelta(0) <= self.data.provenance.age(now) <= ttl
 
 
 def _cell_to_json(value: object) -> object:
@@ -64,14 +61,8 @@ def _cell_to_json(value: object) -> object:
 
 
 def _body(data: WeightTables) -> dict:
-    provenance = data.provenance
     return {
-        "provenance": {
-            "url": provenance.url,
-            "fetched_at": provenance.fetched_at.isoformat(),
-            "page_version": provenance.page_version,
-            "sha256": provenance.sha256,
-        },
+        "provenance": data.provenance.to_record(),
         "missing_categories": data.missing_categories,
         "problems": data.problems,
         "kept": {
@@ -115,9 +106,7 @@ def _table_from_json(slug: str, stored: dict) -> pd.DataFrame:
 
 
 def _weight_tables_from_json(body: dict) -> WeightTables:
-    stored = body["provenance"]
-    fetched_at = _aware(stored["fetched_at"])
-    provenance = Provenance(stored["url"], fetched_at, stored["page_version"], stored["sha256"])
+    provenance = Provenance.from_record(body["provenance"])
     tables = {slug: _table_from_json(slug, table) for slug, table in body["tables"].items()}
     # Entries written before kept categories and changes were recorded have neither.
     kept = {

@@ -16,7 +16,6 @@ import lxml.etree
 
 from torchvision_stats import registry
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _PRECEDING_HEADING = lxml.etree.XPath(
     "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
 )
@@ -35,10 +34,8 @@ class Cell:
 @dataclass
 class RawTable:
     category: registry.Category
-    heading: str
     headers: list[str]
     rows: list[list[Cell]]
-    note: str  # the sentence between heading and table, e.g. "Accuracies are reported on ..."
 
     @property
     def ragged_rows(self) -> list[int]:
@@ -100,15 +97,8 @@ def _rows(table: lxml.etree._Element) -> tuple[list[str], list[list[Cell]]]:
 
 
 def _is_weight_table(headers: list[str]) -> bool:
-    normalised = [h.lower() for h in headers]
-    return registry.WEIGHT_SOURCE_HEADER in normalised and any(registry.metric_for_header(h) for h in headers)
-
-
-def _note_after(heading: lxml.etree._Element) -> str:
-    """The first paragraph after the heading: the docs say there what the numbers were measured on."""
-    for paragraph in heading.itersiblings("p"):
-        return _text(paragraph)
-    return ""
+    columns = [registry.column_for_header(h) for h in headers]
+    return registry.WEIGHT in columns and any(isinstance(c, registry.Metric) for c in columns)
 
 
 def page_version(document: lxml.etree._Element) -> str | None:
@@ -172,6 +162,5 @@ def parse_weight_tables(html: str | bytes) -> ParsedPage:
                 "only the first one is used."
             )
             continue
-        note = _note_after(headings[0]) if headings else ""
-        tables[category.slug] = RawTable(category, heading_text, headers, rows, note)
+        tables[category.slug] = RawTable(category, headers, rows)
     return ParsedPage(tables, page_version(document), problems, ends_properly(html))

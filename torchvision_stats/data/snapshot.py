@@ -8,9 +8,9 @@ import json
 from datetime import datetime
 from importlib import resources
 
-from torchvision_stats.dataset import WeightTables, weight_tables_from_html
+from torchvision_stats.data.dataset import WeightTables, weight_tables_from_html
 
-_FOLDER = resources.files("torchvision_stats") / "snapshots"
+_FOLDER = resources.files("torchvision_stats.data") / "snapshots"
 
 
 @functools.cache

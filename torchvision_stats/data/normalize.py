@@ -13,8 +13,9 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from torchvision_stats import naming, registry
-from torchvision_stats.parse import ParsedPage, RawTable
+from torchvision_stats import registry
+from torchvision_stats.data import naming
+from torchvision_stats.data.parse import ParsedPage, RawTable
 
 # Texts the docs use for "no value". They are missing data, not parse failures.
 _MISSING_TEXTS = frozenset({"", "nan", "n/a", "na", "-", "\u2013", "\u2014", "\u2212", "none", "?"})
@@ -23,6 +24,7 @@ _NUMBER = re.compile(r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s
 # Resolved once: looking a dtype up by name costs more than filling the column.
 _METRIC_DTYPE = pd.api.types.pandas_dtype("float64")
 _TEXT_DTYPE = pd.api.types.pandas_dtype("str")
+WEIGHT, DOCS = registry.WEIGHT.label, registry.DOCS.label
 _THOUSANDS = re.compile(r"(?<=\d)[,\u2009\u202f_'](?=\d{3}(?:\D|$))")
 
 
@@ -60,20 +62,15 @@ class NormalizedPage:
     problems: list[str] = field(default_factory=list)
 
 
-def _column_roles(raw: RawTable, problems: list[str]) -> dict[int, str]:
-    """Column index on the page → label in the registry; unknown columns are reported."""
-    roles: dict[int, str] = {}
+def _column_roles(raw: RawTable, problems: list[str]) -> dict[int, registry.Column]:
+    """Column index on the page → the registry's column; unknown columns are reported."""
+    roles: dict[int, registry.Column] = {}
     for index, header in enumerate(raw.headers):
-        lowered = " ".join(header.lower().split())
-        metric = registry.metric_for_header(header)
-        if lowered == registry.WEIGHT_SOURCE_HEADER:
-            roles[index] = registry.WEIGHT.label
-        elif lowered == registry.RECIPE_SOURCE_HEADER:
-            roles[index] = registry.RECIPE.label
-        elif metric is not None:
-            roles[index] = metric.label
-        else:
+        column = registry.column_for_header(header)
+        if column is None:
             problems.append(f"{raw.category.title}: the column {header!r} is not known and was ignored.")
+        else:
+            roles[index] = column
     return roles
 
 
@@ -86,7 +83,8 @@ def absolute_url(page_url: str, href: str) -> str:
 
 def normalize_table(raw: RawTable, page_url: str, problems: list[str]) -> pd.DataFrame:
     roles = _column_roles(raw, problems)
-    metric_labels = [label for label in raw.category.metric_labels if label in roles.values()]
+    found = {column.label for column in roles.values()}
+    metric_labels = [label for label in raw.category.metric_labels if label in found]
     columns: dict[str, list] = {label: [] for label in registry.table_columns(metric_labels)}
     title = raw.category.title
     seen: set[str] = set()
@@ -98,22 +96,22 @@ def normalize_table(raw: RawTable, page_url: str, problems: list[str]) -> pd.Dat
             # one metric's number under another. Keep the weight, leave its numbers empty.
             values = _weight_only(row, page_url)
             problems.append(
-                f"{title}, row {row_number} ({values.get('Weight') or 'no weight name'}): {len(row)} cells "
+                f"{title}, row {row_number} ({values.get(WEIGHT) or 'no weight name'}): {len(row)} cells "
                 f"under {len(raw.headers)} headers; its numbers were left empty rather than guessed."
             )
-        weight = values.get("Weight") or ""
+        weight = values.get(WEIGHT) or ""
         if not weight:
             problems.append(f"{title}, row {row_number}: the weight name is empty.")
         elif weight in seen:
             problems.append(f"{title}: {weight} is listed more than once; every copy is kept.")
         seen.add(weight)
-        builder = naming.builder_of(values["Docs"]) if values.get("Docs") else None
-        columns["Weight"].append(weight)
-        columns["Model"].append(builder[1] if builder else None)
-        columns["Module"].append(builder[0] if builder else None)
-        columns["Family"].append(naming.family_of(weight))
-        columns["Recipe"].append(values.get("Recipe"))
-        columns["Docs"].append(values.get("Docs"))
+        builder = naming.builder_of(values[DOCS]) if values.get(DOCS) else None
+        columns[WEIGHT].append(weight)
+        columns[registry.MODEL.label].append(builder[1] if builder else None)
+        columns[registry.MODULE.label].append(builder[0] if builder else None)
+        columns[registry.FAMILY.label].append(naming.family_of(weight))
+        columns[registry.RECIPE.label].append(values.get(registry.RECIPE.label))
+        columns[DOCS].append(values.get(DOCS))
         for label in metric_labels:
             columns[label].append(values.get(label, math.nan))
         if weight and builder is None:
@@ -122,18 +120,17 @@ def normalize_table(raw: RawTable, page_url: str, problems: list[str]) -> pd.Dat
 
 
 def _row_values(
-    row, roles: dict[int, str], page_url: str, title: str, row_number: int, problems: list[str]
+    row, roles: dict[int, registry.Column], page_url: str, title: str, row_number: int, problems: list[str]
 ) -> dict[str, object]:
     values: dict[str, object] = {}
-    for index, label in roles.items():
+    for index, column in roles.items():
         cell = row[index]
-        if label == registry.WEIGHT.label:
-            values["Weight"] = cell.text
-            values["Docs"] = absolute_url(page_url, cell.href) if cell.href else None
-        elif label == registry.RECIPE.label:
-            values["Recipe"] = cell.href
-        else:
-            values[label] = _metric_value(cell, label, title, row_number, problems)
+        if isinstance(column, registry.Metric):
+            values[column.label] = _metric_value(cell, column, title, row_number, problems)
+            continue
+        values[column.label] = cell.href if column.reads == "href" else cell.text
+        if column.link_to:
+            values[column.link_to] = absolute_url(page_url, cell.href) if cell.href else None
     return values
 
 
@@ -141,7 +138,7 @@ def _weight_only(row, page_url: str) -> dict[str, object]:
     """From a ragged row, just the cell that links to a model builder's page, if any."""
     for cell in row:
         if cell.href and naming.builder_of(cell.href):
-            return {"Weight": cell.text, "Docs": absolute_url(page_url, cell.href)}
+            return {WEIGHT: cell.text, DOCS: absolute_url(page_url, cell.href)}
     return {}
 
 
@@ -158,12 +155,13 @@ def typed_table(columns: dict[str, list]) -> pd.DataFrame:
     )
 
 
-def _metric_value(cell, label: str, title: str, row_number: int, problems: list[str]) -> float:
-    metric = registry.METRICS[label]
+def _metric_value(cell, metric: registry.Metric, title: str, row_number: int, problems: list[str]) -> float:
     try:
         return parse_number(cell.text, millions=metric.in_millions)
     except UnreadableNumber:
-        problems.append(f"{title}, row {row_number}: {label} {cell.text!r} is not a number; left empty.")
+        problems.append(
+            f"{title}, row {row_number}: {metric.label} {cell.text!r} is not a number; left empty."
+        )
         return math.nan
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from torchvision_stats import analysis, registry
+from torchvision_stats import registry
+from torchvision_stats.questions import analysis
 
 TOP_PICKS = 3
 CLOSEST = 5
@@ -23,7 +24,7 @@ class Constraint:
 
     @property
     def is_maximum(self) -> bool:
-        return registry.METRICS[self.label].better is registry.Better.LOWER
+        return not registry.METRICS[self.label].higher_is_better
 
     def allows(self, table: pd.DataFrame) -> pd.Series:
         values = table[self.label]
@@ -54,10 +55,6 @@ def _families(table: pd.DataFrame, include: tuple[str, ...], exclude: tuple[str,
     if exclude:
         table = table[~table["Family"].isin(exclude)]
     return table
-
-
-def cost_metric(category: registry.Category, table: pd.DataFrame) -> str:
-    return category.cost_metric if category.cost_metric in table.columns else "Params (M)"
 
 
 def _change(value: float, other: float, label: str) -> str:
@@ -92,7 +89,7 @@ def pick_weights(
     exclude: tuple[str, ...] = (),
 ) -> PickResult:
     quality = category.main_metric
-    cost = cost_metric(category, table)
+    cost = category.cost_in(table.columns)
     candidates = _families(table, include, exclude)
     candidates = candidates[candidates[quality].notna()]
     fits = pd.Series(True, index=candidates.index)
@@ -145,3 +142,14 @@ def _closest(candidates: pd.DataFrame, constraints: list[Constraint]) -> pd.Data
 
 def constraints_from(bounds: Mapping[str, float | None]) -> list[Constraint]:
     return [Constraint(label, float(bound)) for label, bound in bounds.items() if bound is not None]
+
+
+def pick_within(
+    table: pd.DataFrame,
+    category: registry.Category,
+    bounds: Mapping[str, float | None],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+) -> PickResult:
+    """pick_weights for limits given as metric → bound (None: no limit), as a page holds them."""
+    return pick_weights(table, category, constraints_from(bounds), include, exclude)

@@ -13,8 +13,9 @@ import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 
-from torchvision_stats import analysis, registry
-from torchvision_stats.view_state import NO_SIZE, ExploreView
+from torchvision_stats import registry
+from torchvision_stats.output.view_state import NO_SIZE, ExploreView
+from torchvision_stats.questions import analysis
 
 # Enough distinct colours for the ~30 classification families before any repeats.
 FAMILY_COLORS = plotly.colors.qualitative.Dark24 + plotly.colors.qualitative.Light24
@@ -23,29 +24,17 @@ SIZE_RANGE = (6.0, 34.0)
 FRONTIER_COLOR = "#e4572e"
 
 
-def format_metric(label: str, value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    metric = registry.METRICS[label]
-    text = metric.number_format % value
-    return f"{text} {metric.unit}" if metric.unit and metric.unit not in label else text
-
-
 def _formatted(label: str, values: list) -> list[str]:
     metric = registry.METRICS[label]
-    suffix = f" {metric.unit}" if metric.unit and metric.unit not in label else ""
     name = html.escape(label)
-    return [
-        f"{name}: –" if value != value else f"{name}: {metric.number_format % value}{suffix}"
-        for value in values
-    ]
+    return [f"{name}: {metric.format(value)}" for value in values]
 
 
 def hover_texts(table: pd.DataFrame) -> list[str]:
     """One label per row: the weight in bold, its family and every metric of the row."""
     weights = [f"<b>{html.escape(str(w))}</b>" for w in table["Weight"].fillna("").tolist()]
     families = [f"Family: {html.escape(str(f))}" for f in table["Family"].fillna("–").tolist()]
-    metric_lines = [_formatted(label, table[label].tolist()) for label in analysis.metric_columns(table)]
+    metric_lines = [_formatted(label, table[label].tolist()) for label in registry.metric_columns(table)]
     return ["<br>".join(parts) for parts in zip(weights, families, *metric_lines, strict=True)]
 
 
@@ -136,9 +125,8 @@ def scatter_figure(
 
 def _step_shape(view: ExploreView) -> str:
     """Draw the frontier as the staircase the dominance rule makes, not as a slope."""
-    x_lower_better = registry.METRICS[view.x].better is registry.Better.LOWER
-    y_higher_better = registry.METRICS[view.y].better is registry.Better.HIGHER
-    return "hv" if x_lower_better == y_higher_better else "vh"
+    x_lower_better = not registry.METRICS[view.x].higher_is_better
+    return "hv" if x_lower_better == registry.METRICS[view.y].higher_is_better else "vh"
 
 
 def plotted_summary(shown: pd.DataFrame, table: pd.DataFrame, view: ExploreView) -> str:
@@ -158,8 +146,8 @@ def budget_history_figure(best: pd.DataFrame, quality: str, budget_metric: str, 
     known = best[best[quality].notna()]
     hover = [
         f"<b>{html.escape(str(row['Best weight']))}</b><br>{html.escape(quality)}: "
-        f"{format_metric(quality, row[quality])}<br>{html.escape(budget_metric)}: "
-        f"{format_metric(budget_metric, row[budget_metric])}"
+        f"{registry.METRICS[quality].format(row[quality])}<br>{html.escape(budget_metric)}: "
+        f"{registry.METRICS[budget_metric].format(row[budget_metric])}"
         for _, row in known.iterrows()
     ]
     trace = {

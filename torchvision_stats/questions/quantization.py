@@ -51,6 +51,12 @@ def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.D
     return pd.DataFrame(rows), pd.DataFrame(unpaired, columns=quantized.columns)
 
 
+def summary(pairs: pd.DataFrame) -> tuple[int, float, float]:
+    """(pairs, median Acc@1 change, largest Acc@1 drop) — the changes in points, NaN when none."""
+    change = pairs["Δ Acc@1"] if "Δ Acc@1" in pairs.columns else pd.Series(dtype=float)
+    return len(pairs), float(change.median()), float(change.min())
+
+
 def same_operation_counts(pairs: pd.DataFrame) -> bool:
     """Whether every quantized weight's GIPS equal its float model's GFLOPS (False if either is missing)."""
     if pairs.empty or not {"GIPS quantized", "GFLOPS float"} <= set(pairs.columns):

@@ -8,17 +8,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import lxml.etree
-
-from torchvision_stats import fetch
-from torchvision_stats.snapshot import snapshot_versions
-from torchvision_stats.store import DEFAULT_TTL, Cache, CacheCorrupt
+from torchvision_stats.data import fetch
+from torchvision_stats.data.cache import DEFAULT_TTL, Cache, CacheCorrupt
+from torchvision_stats.data.parse import PageError, parse_document
+from torchvision_stats.data.snapshot import snapshot_versions
 
 FIRST_RELEASE_WITH_TABLES = 13
 # Releases known when the bundled snapshot was taken (main was 0.25.0a0 then).
 FALLBACK_VERSIONS = ("main", "stable", *(f"0.{minor}" for minor in range(24, 12, -1)))
 _CACHE_NAME = "versions.json"
-_LINK = re.compile(r"^(?:\.\./|/vision/|\./)?(?P<version>main|stable|0\.\d{1,3})/?(?:index\.html)?$")
+_LINK = re.compile(rf"^(?:\.\./|/vision/|\./)?(?P<version>{fetch.VERSION_PATTERN})/?(?:index\.html)?$")
 
 
 def release_key(version: str) -> tuple[int, int]:
@@ -37,10 +36,8 @@ def has_weight_tables(version: str) -> bool:
 def parse_versions_page(html: str | bytes) -> list[str]:
     """Versions linked from the versions page (``<a href="0.20/">``), newest first."""
     try:
-        document = lxml.etree.fromstring(html, lxml.etree.HTMLParser())
-    except (lxml.etree.ParserError, ValueError):
-        return []
-    if document is None:
+        document = parse_document(html)
+    except PageError:
         return []
     found = set()
     for link in document.iter("a"):

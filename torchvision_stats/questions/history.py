@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from torchvision_stats import analysis, registry
-from torchvision_stats.versions import release_key
+from torchvision_stats import registry
+from torchvision_stats.data.dataset import WeightTables
+from torchvision_stats.data.load import DataUnavailable
+from torchvision_stats.data.versions import release_key
 
 MAX_RELEASES = 6  # compared at once on the History page; bounds the fetches one run can start
 
@@ -18,15 +21,59 @@ def oldest_first(versions: list[str]) -> list[str]:
     return sorted(versions, key=release_key)
 
 
+@dataclass
+class Releases:
+    """One category's table in each release that has it, oldest first, and why others are missing."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)  # "0.99: why", in words
+
+
+def gather(
+    versions: list[str],
+    category: registry.Category,
+    load: Callable[[str], WeightTables],
+    on_progress: Callable[[int, int, str], None] = lambda number, total, version: None,
+) -> Releases:
+    """The category's table of each version (`load` raises DataUnavailable when a version has none)."""
+    releases = Releases()
+    ordered = oldest_first(versions)
+    for number, version in enumerate(ordered, start=1):
+        on_progress(number, len(ordered), version)
+        try:
+            data = load(version)
+        except DataUnavailable as error:
+            releases.failures.append(f"{version}: {error}")
+            continue
+        if category.slug in data.tables:
+            releases.tables[version] = data.tables[category.slug]
+        else:
+            releases.failures.append(f"{version}: the page has no {category.title.lower()} table")
+    return releases
+
+
 def budget_metrics(category: registry.Category, tables: Mapping[str, pd.DataFrame]) -> list[str]:
     """Metrics a budget can cap (lower is better) that some release reports; the category's cost first."""
     reported = {column for table in tables.values() for column in table.columns}
     capped = [
         label
         for label, metric in registry.METRICS.items()
-        if metric.better is registry.Better.LOWER and label in reported
+        if not metric.higher_is_better and label in reported
     ]
     return sorted(capped, key=lambda label: label != category.cost_metric)
+
+
+def largest_budget(tables: Mapping[str, pd.DataFrame], budget_metric: str) -> float | None:
+    """The largest value of `budget_metric` in any release; None when no release has one."""
+    values = [t[budget_metric].max() for t in tables.values() if budget_metric in t.columns]
+    present = [float(v) for v in values if not math.isnan(v)]
+    return max(present) if present else None
+
+
+def diff_summary(diff: pd.DataFrame) -> tuple[int, int, int]:
+    """(added, removed, values changed) of a diff_releases table."""
+    counts = diff["Change"].value_counts()
+    return int(counts.get("added", 0)), int(counts.get("removed", 0)), int(counts.get("changed", 0))
 
 
 def presence_matrix(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -70,7 +117,7 @@ def diff_releases(old: pd.DataFrame, new: pd.DataFrame, old_version: str, new_ve
             }
         )
     shared_metrics = [
-        m for m in analysis.metric_columns(old) if m in new.columns and not registry.METRICS[m].is_derived
+        m for m in registry.metric_columns(old) if m in new.columns and not registry.METRICS[m].is_derived
     ]
     for weight in sorted(set(old_rows.index) & set(new_rows.index)):
         for label in shared_metrics:
@@ -115,7 +162,7 @@ def best_under_budget(
 
     A release whose table lacks either metric gets NaN and a note saying so.
     """
-    better_high = registry.METRICS[quality].better is registry.Better.HIGHER
+    better_high = registry.METRICS[quality].higher_is_better
     rows = []
     for version in oldest_first(list(tables)):
         table = tables[version]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 
 from torchvision_stats import registry
-from torchvision_stats.dataset import WeightTables
+from torchvision_stats.data.dataset import WeightTables
 
 
 def _operand(label: str, category: registry.Category) -> str:

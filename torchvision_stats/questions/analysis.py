@@ -1,19 +1,15 @@
-"""Questions asked of a weight table: search, filters, the Pareto frontier, best values."""
+"""Questions asked of a weight table: search, filters, the Pareto frontier, comparisons."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import re2
 
 from torchvision_stats import registry
-
-if TYPE_CHECKING:  # view_state imports this module
-    from torchvision_stats.view_state import ExploreView
 
 REGEX_PREFIX = "re:"
 # RE2 matches in time linear in the text, whatever the pattern: a shared link can never make
@@ -54,11 +50,6 @@ def compile_search(pattern: str) -> re2._Regexp:
             ) from error
         words = reason.decode("utf-8", "replace")
         raise InvalidSearch(f"The regular expression {pattern!r} is not valid: {words}.") from error
-
-
-def metric_columns(table: pd.DataFrame) -> list[str]:
-    """The table's metric columns, in registry order (a release may lack some)."""
-    return [label for label in registry.METRICS if label in table.columns]
 
 
 def matches_search(names: pd.Series, query: str) -> pd.Series:
@@ -110,7 +101,7 @@ def _as_maximise(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
     columns = []
     for label in labels:
         values = table[label].to_numpy(dtype=float)
-        columns.append(values if registry.METRICS[label].better is registry.Better.HIGHER else -values)
+        columns.append(registry.METRICS[label].oriented(values))
     return np.column_stack(columns)
 
 
@@ -136,20 +127,6 @@ def frontier_line(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     """The frontier rows sorted along x, ready to be drawn as a step line."""
     on_frontier = table[pareto_frontier(table, [x, y])]
     return on_frontier.sort_values([x, y])
-
-
-def best_values(table: pd.DataFrame) -> dict[str, float]:
-    """The best value of each metric column (by its better direction), NaN when the column is empty."""
-    best = {}
-    for label in metric_columns(table):
-        column = table[label].dropna()
-        if column.empty:
-            best[label] = math.nan
-        elif registry.METRICS[label].better is registry.Better.HIGHER:
-            best[label] = float(column.max())
-        else:
-            best[label] = float(column.min())
-    return best
 
 
 def plottable(table: pd.DataFrame, labels: list[str]) -> pd.Series:
@@ -185,16 +162,13 @@ def best_in_rows(side_by_side: pd.DataFrame) -> pd.DataFrame:
         values = pd.to_numeric(side_by_side.loc[label], errors="coerce")
         if values.notna().sum() < 2:
             continue
-        best = values.max() if registry.METRICS[label].better is registry.Better.HIGHER else values.min()
-        mask.loc[label] = values == best
+        mask.loc[label] = values == registry.METRICS[label].best(values)
     return mask
 
 
-def rows_in_view(
-    table: pd.DataFrame, view: ExploreView, ranges: dict[str, tuple[float, float]]
-) -> pd.DataFrame:
-    """The rows an Explore view shows: its search, families and ranges, then "Pareto only"."""
-    shown = filter_rows(table, Filters(view.q, view.family, ranges))
-    if view.pareto == "only":
-        shown = shown[pareto_frontier(shown, [view.x, view.y])]
+def rows_in_view(table: pd.DataFrame, filters: Filters, pareto_axes: tuple[str, str] | None) -> pd.DataFrame:
+    """The rows a view shows: its filters, then only the frontier of `pareto_axes` when given."""
+    shown = filter_rows(table, filters)
+    if pareto_axes is not None:
+        shown = shown[pareto_frontier(shown, list(pareto_axes))]
     return shown

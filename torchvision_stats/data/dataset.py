@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
 from torchvision_stats import registry
-from torchvision_stats.normalize import normalize_page
-from torchvision_stats.parse import PageError, parse_weight_tables
+from torchvision_stats.data.normalize import normalize_page
+from torchvision_stats.data.parse import PageError, parse_weight_tables
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,26 @@ class Provenance:
     fetched_at: datetime  # timezone-aware, UTC
     page_version: str | None  # what the page calls itself, e.g. "main (0.25.0a0+218d2ab)"
     sha256: str  # of the page's bytes
+
+    def age(self, now: datetime | None = None) -> timedelta:
+        return (now or datetime.now(UTC)) - self.fetched_at
+
+    def to_record(self) -> dict[str, str | None]:
+        """As JSON-ready values (the cache file and provenance.json)."""
+        return {
+            "url": self.url,
+            "fetched_at": self.fetched_at.isoformat(),
+            "page_version": self.page_version,
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> Provenance:
+        """Raises ValueError when the time has no time zone; KeyError when a field is missing."""
+        fetched_at = datetime.fromisoformat(record["fetched_at"])
+        if fetched_at.tzinfo is None:
+            raise ValueError("fetched_at has no time zone")
+        return cls(record["url"], fetched_at, record["page_version"], record["sha256"])
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
-from torchvision_stats import acceptance, fetch, snapshot
-from torchvision_stats.dataset import InvalidPage, WeightTables, weight_tables_from_html
-from torchvision_stats.derived import add_derived_metrics
-from torchvision_stats.store import DEFAULT_TTL, Cache, CacheCorrupt, CacheEntry
+from torchvision_stats.data import acceptance, fetch, snapshot
+from torchvision_stats.data.cache import DEFAULT_TTL, Cache, CacheCorrupt, CacheEntry
+from torchvision_stats.data.dataset import InvalidPage, WeightTables, weight_tables_from_html
+from torchvision_stats.data.derived import add_derived_metrics
 
 
 class Source(Enum):
@@ -40,9 +40,6 @@ class LoadResult:
     def __post_init__(self) -> None:
         self.data = add_derived_metrics(self.data)
 
-    def age(self, now: datetime | None = None) -> timedelta:
-        return (now or datetime.now(UTC)) - self.data.provenance.fetched_at
-
     def describe(self, now: datetime | None = None) -> str:
         """Where the numbers come from and how old they are, as a phrase for users."""
         when = self.data.provenance.fetched_at
@@ -50,7 +47,7 @@ class LoadResult:
             return f"bundled snapshot, captured by {when:%Y-%m-%d}"
         if self.source is Source.FILE:
             return f"local file, saved {when:%Y-%m-%d %H:%M} UTC"
-        return f"{self.source.value}, fetched {describe_age(self.age(now))}"
+        return f"{self.source.value}, fetched {describe_age(self.data.provenance.age(now))}"
 
 
 def describe_age(age: timedelta) -> str:

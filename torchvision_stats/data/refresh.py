@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from torchvision_stats import versions
-from torchvision_stats.load import LoadResult, Source, refresh_from_docs
-from torchvision_stats.store import DEFAULT_TTL
+from torchvision_stats.data import versions
+from torchvision_stats.data.cache import DEFAULT_TTL
+from torchvision_stats.data.load import LoadResult, Source, refresh_from_docs
 
 MIN_INTERVAL = timedelta(minutes=10)
 
@@ -27,7 +27,6 @@ Job = Callable[[], list[str] | None]
 class RefreshStatus:
     running: bool
     generation: int  # grows by one each time fresh data reached the cache
-    finished_at: datetime | None
     messages: list[str] = field(default_factory=list)  # why the last attempt failed, if it did
 
 
@@ -40,13 +39,12 @@ class BackgroundRefresher:
         self._thread: threading.Thread | None = None
         self._generation = 0
         self._started_at: datetime | None = None
-        self._finished_at: datetime | None = None
         self._messages: list[str] = []
 
     def status(self) -> RefreshStatus:
         with self._lock:
             running = self._thread is not None and self._thread.is_alive()
-            return RefreshStatus(running, self._generation, self._finished_at, list(self._messages))
+            return RefreshStatus(running, self._generation, list(self._messages))
 
     def start(self) -> bool:
         """Start a refresh unless one is running; True when one was started."""
@@ -79,12 +77,11 @@ class BackgroundRefresher:
             if failure is None:
                 self._generation += 1
             self._messages = failure or []
-            self._finished_at = datetime.now(UTC)
 
 
 def is_stale(result: LoadResult, ttl: timedelta = DEFAULT_TTL, now: datetime | None = None) -> bool:
     """Data older than the TTL, or not from the docs at all (a snapshot, a stale cache)."""
-    return result.source not in (Source.CACHE, Source.LIVE) or result.age(now) > ttl
+    return result.source not in (Source.CACHE, Source.LIVE) or result.data.provenance.age(now) > ttl
 
 
 def docs_page_job(version: str) -> Job:

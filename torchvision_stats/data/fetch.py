@@ -28,42 +28,14 @@ READ_TIMEOUT_SECONDS = 10.0
 MAX_BODY_BYTES = 5_000_000  # the real page is 0.18 MB
 MAX_REDIRECTS = 5
 USER_AGENT = f"torchvision-stats/{__version__} (+https://github.com/torchvision-stats)"
-_VERSION = re.compile(r"^(?:main|stable|0\.\d{1,3})$")
+# A docs version as the site names it; versions.py reads the same pattern from links.
+VERSION_PATTERN = r"main|stable|0\.\d{1,3}"
+_VERSION = re.compile(f"^(?:{VERSION_PATTERN})$")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class FetchError(Exception):
     """A fetch that did not give a usable page; str(error) is the message for users."""
-
-
-class InvalidVersion(FetchError):
-    pass
-
-
-class FetchTimeout(FetchError):
-    pass
-
-
-class FetchConnectionError(FetchError):
-    pass
-
-
-class FetchHTTPError(FetchError):
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.status = status
-
-
-class FetchTooLarge(FetchError):
-    pass
-
-
-class FetchWrongContentType(FetchError):
-    pass
-
-
-class FetchRedirectError(FetchError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -73,13 +45,11 @@ class FetchedPage:
     text: str  # decoded with the charset the server declared (UTF-8 when it declared none)
     fetched_at: datetime
     sha256: str
-    status: int
-    content_type: str
 
 
 def validate_version(version: str) -> str:
     if not isinstance(version, str) or not _VERSION.match(version):
-        raise InvalidVersion(
+        raise FetchError(
             f"{version!r} is not a torchvision docs version: use main, stable or a release such as 0.20."
         )
     return version
@@ -108,11 +78,9 @@ def _get(session: requests.Session, url: str, timeout: tuple[float, float]) -> r
     try:
         return session.get(url, timeout=timeout, stream=True, allow_redirects=False)
     except requests.Timeout as error:
-        raise FetchTimeout(f"{host} did not answer within {timeout[1]:g} s.") from error
+        raise FetchError(f"{host} did not answer within {timeout[1]:g} s.") from error
     except requests.ConnectionError as error:
-        raise FetchConnectionError(
-            f"Could not connect to {host} (no network, or the site is down)."
-        ) from error
+        raise FetchError(f"Could not connect to {host} (no network, or the site is down).") from error
     except requests.RequestException as error:
         raise FetchError(f"The request to {host} failed: {type(error).__name__}.") from error
 
@@ -121,7 +89,7 @@ def _read_body(response: requests.Response, url: str, timeout: float, max_bytes:
     host = _host(url)
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise FetchTooLarge(
+        raise FetchError(
             f"The page from {host} is {int(declared) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit."
         )
     chunks: list[bytes] = []
@@ -130,19 +98,15 @@ def _read_body(response: requests.Response, url: str, timeout: float, max_bytes:
         for chunk in response.iter_content(chunk_size=64 * 1024):
             size += len(chunk)
             if size > max_bytes:
-                raise FetchTooLarge(f"The page from {host} is over the {max_bytes / 1e6:.1f} MB limit.")
+                raise FetchError(f"The page from {host} is over the {max_bytes / 1e6:.1f} MB limit.")
             chunks.append(chunk)
     except requests.exceptions.ConnectionError as error:
         # requests reports a stalled body as a ConnectionError wrapping a read timeout.
         if "timed out" in str(error).lower():
-            raise FetchTimeout(f"{host} stopped sending the page (nothing for {timeout:g} s).") from error
-        raise FetchConnectionError(
-            f"The connection to {host} broke while the page was downloading."
-        ) from error
+            raise FetchError(f"{host} stopped sending the page (nothing for {timeout:g} s).") from error
+        raise FetchError(f"The connection to {host} broke while the page was downloading.") from error
     except requests.RequestException as error:  # ChunkedEncodingError: the body ended early
-        raise FetchConnectionError(
-            f"The connection to {host} broke while the page was downloading."
-        ) from error
+        raise FetchError(f"The connection to {host} broke while the page was downloading.") from error
     return b"".join(chunks)
 
 
@@ -192,24 +156,17 @@ def fetch_url(
             target = urljoin(url, response.headers.get("Location", ""))
             response.close()
             if _origin(target) != origin:
-                raise FetchRedirectError(
-                    f"{_host(url)} redirected to another site ({_host(target)}); not followed."
-                )
+                raise FetchError(f"{_host(url)} redirected to another site ({_host(target)}); not followed.")
             url = target
         else:
-            raise FetchRedirectError(
-                f"{_host(url)} redirected more than {MAX_REDIRECTS} times (a redirect loop?)."
-            )
+            raise FetchError(f"{_host(url)} redirected more than {MAX_REDIRECTS} times (a redirect loop?).")
         with response:
             if response.status_code != 200:
                 reason = "no such docs version" if response.status_code == 404 else response.reason or "error"
-                raise FetchHTTPError(
-                    f"{_host(url)} answered HTTP {response.status_code} ({reason}) for {url}.",
-                    response.status_code,
-                )
+                raise FetchError(f"{_host(url)} answered HTTP {response.status_code} ({reason}) for {url}.")
             content_type = response.headers.get("Content-Type", "")
             if content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
-                raise FetchWrongContentType(
+                raise FetchError(
                     f"{_host(url)} sent {content_type or 'no content type'!s} instead of an HTML page."
                 )
             body = _read_body(response, url, read_timeout, max_bytes)
@@ -224,6 +181,4 @@ def fetch_url(
         text=text,
         fetched_at=datetime.now(UTC),
         sha256=hashlib.sha256(body).hexdigest(),
-        status=response.status_code,
-        content_type=content_type,
     )

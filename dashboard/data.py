@@ -1,0 +1,90 @@
+"""The data every page shows: loaded once per data generation, shared by all sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from dashboard import versions
+from torchvision_stats.data import load, refresh
+from torchvision_stats.data.dataset import WeightTables
+from torchvision_stats.data.load import DataUnavailable, LoadResult, load_weight_tables
+from torchvision_stats.data.refresh import BackgroundRefresher
+from torchvision_stats.output import export, formatting
+
+DATA_TTL = timedelta(hours=1)
+GENERATION_KEY = "data-generation"
+
+
+@st.cache_resource(show_spinner=False)
+def refresher(version: str) -> BackgroundRefresher:
+    """One background refresher per docs version, shared by every session."""
+    return BackgroundRefresher(version, refresh.docs_page_job(version))
+
+
+@st.cache_resource(ttl=DATA_TTL, show_spinner=False, max_entries=32)
+def _best_at_hand(version: str, generation: int) -> LoadResult:
+    # Cache or bundled snapshot first, so no page waits on the network; only a version with
+    # neither is fetched here. `generation` changes when a background refresh has put newer
+    # data in the cache, which makes this run again. Exceptions are not cached: retried next run.
+    # A resource, not cache_data: every session shares the same tables without unpickling a copy
+    # on each rerun (7 ms). Pages only read them; every filter makes a new frame.
+    del generation
+    try:
+        return load_weight_tables(version, offline=True)
+    except DataUnavailable:
+        return load_weight_tables(version)
+
+
+def data_for(version: str) -> LoadResult:
+    """The best data for `version`; raises DataUnavailable when there is none."""
+    return _best_at_hand(version, refresher(version).status().generation)
+
+
+def begin_run() -> None:
+    """Pin, for this run, which refreshed data the pages show (see sidebar.refresh_status)."""
+    st.session_state[GENERATION_KEY] = refresher(versions.selected()).status().generation
+
+
+def pinned_generation() -> int:
+    return st.session_state.get(GENERATION_KEY, 0)
+
+
+def page_data() -> LoadResult:
+    """The data every page shows, for the selected version; a message instead when there is none."""
+    version = versions.selected()
+    try:
+        # The generation pinned by begin_run: the page and the sidebar of one run show the same
+        # data even when a refresh lands in between.
+        result = _best_at_hand(version, pinned_generation())
+    except DataUnavailable as error:
+        st.error(formatting.escape_markdown(str(error)), icon=":material/cloud_off:")
+        st.stop()
+    # Started before the page is drawn: a quick failure (no network) is then over before the
+    # sidebar is, and needs no second run of the page to be reported.
+    refresher(result.version).start_if_due(refresh.is_stale(result))
+    versions.start_list_refresh_if_due()
+    return result
+
+
+@st.cache_resource(ttl=DATA_TTL, show_spinner=False, max_entries=8)
+def _previous_copy(version: str, generation: int) -> WeightTables | None:
+    del generation  # a new generation may have moved another copy into the previous place
+    return load.previous_copy(version)
+
+
+def previous_copy(version: str) -> WeightTables | None:
+    """The copy of `version` that the last new page replaced, if the cache holds it."""
+    return _previous_copy(version, pinned_generation())
+
+
+@st.cache_data(ttl=DATA_TTL, show_spinner=False, max_entries=8)
+def _all_tables_zip(version: str, generation: int) -> bytes:
+    result = _best_at_hand(version, generation)
+    return export.zip_bytes(export.category_files(result.data, result.source.value))
+
+
+def all_tables_zip() -> bytes:
+    """Every category's CSV and provenance.json, zipped once per data version, not per rerun."""
+    return _all_tables_zip(versions.selected(), pinned_generation())

@@ -1,0 +1,69 @@
+"""The sidebar's data status: where the numbers come from, what changed, and *Refresh from docs*."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, versions
+from torchvision_stats import registry
+from torchvision_stats.data.load import LoadResult
+from torchvision_stats.data.refresh import BackgroundRefresher
+from torchvision_stats.output import formatting
+
+REFRESH_WAIT_SECONDS = 0.5
+
+
+def render_data_status(result: LoadResult) -> None:
+    """Sidebar: where the numbers come from, how old they are, and a refresh button."""
+    background = data.refresher(result.version)
+    with st.sidebar:
+        st.markdown("**Data source**")
+        st.caption(formatting.escape_markdown(result.describe()))
+        st.caption(
+            formatting.markdown("Docs page: {}", result.data.provenance.page_version or "unknown version")
+        )
+        for message in result.messages:
+            st.warning(formatting.escape_markdown(message), icon=":material/warning:")
+        for slug in result.data.kept:
+            kept_notice(result, slug)
+        if result.data.changes:
+            st.info(
+                formatting.markdown("What the docs changed: {}", " ".join(result.data.changes)),
+                icon=":material/difference:",
+            )
+        _refresh_status(background)
+        refresh_button("sidebar.refresh")
+
+
+def kept_notice(result: LoadResult, slug: str) -> None:
+    """Say when the table of `slug` is an earlier copy, not the live one."""
+    kept = result.data.kept.get(slug)
+    if kept is not None:
+        st.info(
+            formatting.escape_markdown(kept.describe(registry.CATEGORIES[slug].title)),
+            icon=":material/history:",
+        )
+
+
+def refresh_button(key: str) -> None:
+    """Fetch the docs page now, in the background; the page redraws when it arrives."""
+    if st.button("Refresh from docs", icon=":material/refresh:", key=key):
+        data.refresher(versions.selected()).start()
+        st.rerun()
+
+
+def _refresh_status(background: BackgroundRefresher) -> None:
+    # The page is already in the browser: a short wait here delays nothing the user sees, and
+    # a quick refresh (the usual case) shows up at once. A slow one shows on the next click:
+    # simpler than a timer-driven fragment polling every session.
+    background.wait(timeout=REFRESH_WAIT_SECONDS)
+    status = background.status()
+    if status.generation != data.pinned_generation():
+        st.rerun()  # a refresh finished while this run drew the page: draw it again on the new data
+    if status.running:
+        st.caption(":material/sync: Checking the docs for newer numbers; they appear on your next click.")
+    elif status.messages:
+        st.warning(
+            formatting.markdown("{} Showing the best data at hand.", " ".join(status.messages)),
+            icon=":material/cloud_off:",
+        )

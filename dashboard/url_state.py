@@ -1,0 +1,71 @@
+"""A page's view bound to its widgets and to the URL, for any view codec (output.view_state).
+
+Widgets are keyed "<page>.<name>". The view of a run comes from the widgets when they exist,
+else from what this session last saw on the page (Streamlit clears widget state on another
+page), else from the URL, with notices for what the URL held that could not be used.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic
+
+import streamlit as st
+
+from dashboard import versions
+from torchvision_stats.output.view_state import Codec, View
+
+
+def show_in_url(params: dict[str, str]) -> None:
+    """Make the URL hold `params` and the docs version, so a copied link reproduces the page."""
+    wanted = {**params, **versions.url_entry()}
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+class PageState(Generic[View]):
+    def __init__(self, page: str, codec: Codec[View]):
+        self.page = page
+        self.codec = codec
+
+    def key(self, name: str) -> str:
+        return f"{self.page}.{name}"
+
+    @property
+    def _remembered(self) -> str:
+        return f"{self.page}.view"
+
+    def _widgets(self) -> dict[str, Any]:
+        return {name: st.session_state.get(self.key(name)) for name in self.codec.widget_names()}
+
+    def current(self, context: Any) -> View:
+        """The view the widgets hold now, validated."""
+        return self.codec.from_query(self.codec.query_from_widgets(self._widgets()), context)[0]
+
+    def view_for_this_run(self, context: Any) -> tuple[View, list[str]]:
+        """The validated view, with the widgets set to it before they are drawn."""
+        notices: list[str] = []
+        if self.key(self.codec.fields[0].name) in st.session_state:
+            view = self.current(context)
+        elif self._remembered in st.session_state:  # back from another page: widget state was cleared
+            view = self.codec.from_query(self.codec.to_query(st.session_state[self._remembered]), context)[0]
+        else:
+            view, notices = self.codec.from_query(st.query_params.to_dict(), context)
+        self.set_widgets(view)
+        return view, notices
+
+    def set_widgets(self, view: View) -> None:
+        for name, value in self.codec.to_widgets(view).items():
+            st.session_state[self.key(name)] = value
+
+    def set(self, name: str, value: Any) -> None:
+        """Put one widget's value right before it is drawn (a value the data made invalid)."""
+        st.session_state[self.key(name)] = value
+
+    def reset(self, names: tuple[str, ...], context: Any) -> None:
+        """A widget callback: `names` back to their defaults for the rest of the view."""
+        self.set_widgets(self.codec.reset(self.current(context), names, context))
+
+    def remember(self, view: View) -> None:
+        """Keep the view for this session and put it in the URL, so a copied link reproduces it."""
+        st.session_state[self._remembered] = view
+        show_in_url(self.codec.to_query(view))

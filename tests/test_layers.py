@@ -1,0 +1,94 @@
+"""The import contract: the package never imports streamlit; the layers import only downwards
+(registry ← data ← questions ← output ← cli); no import cycles, type-only imports included.
+Read from the source with ast, so an import inside a function or a TYPE_CHECKING block counts."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "torchvision_stats"
+RANK = {"registry": 0, "data": 1, "questions": 2, "output": 3, "cli": 4, "__main__": 4}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module the file imports, with `from a import b` counted as a.b when a.b is a module."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def package_graph() -> dict[str, set[str]]:
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return {
+        name: {m for m in imports_of(path) if m in modules and m != name} for name, path in modules.items()
+    }
+
+
+def layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in RANK else None
+
+
+def test_the_top_level_holds_only_the_registry_the_cli_and_the_layers():
+    top = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith((".", "__pycache__")))
+    assert top == ["__init__.py", "__main__.py", "cli.py", "data", "output", "questions", "registry.py"]
+
+
+def test_the_package_never_imports_streamlit():
+    offenders = [
+        module_name(path)
+        for path in PACKAGE.rglob("*.py")
+        if any(m == "streamlit" or m.startswith("streamlit.") for m in imports_of(path))
+    ]
+    assert offenders == []
+
+
+def test_layers_import_only_downwards():
+    upward = [
+        f"{module} → {imported}"
+        for module, imported_modules in package_graph().items()
+        for imported in imported_modules
+        if layer(module) and layer(imported) and RANK[layer(imported)] > RANK[layer(module)]
+    ]
+    assert upward == []
+
+
+def test_no_import_cycles():
+    graph = package_graph()
+    cycles, state = [], {}
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for imported in sorted(graph[module]):
+            if state.get(imported) == "open":
+                cycles.append(" → ".join([*path[path.index(imported) :], imported]))
+            elif imported not in state:
+                visit(imported, [*path, imported])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
+
+
+def test_the_contract_sees_an_upward_and_a_type_only_import(tmp_path):
+    """The reader counts imports hidden behind TYPE_CHECKING and inside functions."""
+    source = tmp_path / "probe.py"
+    source.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from torchvision_stats.output.view_state import ExploreView\n"
+        "def f():\n    import streamlit\n"
+    )
+    assert {"torchvision_stats.output.view_state", "streamlit"} <= imports_of(source)

@@ -1,0 +1,468 @@
+"""Each page's view as URL query parameters, validated both ways, by one mechanism.
+
+A page declares its view as a frozen dataclass and a `Codec`: one `Field` per part of the view,
+in order, each knowing its URL key, its default, how to read and write it, and the widget(s) that
+hold it. A field may depend on those before it (the axes on the category). Reading never raises:
+a value that cannot be used falls back to its default with a notice in words. A shared link
+reproduces the view; the Streamlit glue binds widgets to it with no page-specific code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+import pandas as pd
+
+from torchvision_stats import registry
+from torchvision_stats.questions.history import oldest_first
+
+DEFAULT_CATEGORY = "classification"
+PARETO_MODES = ("off", "frontier", "only")
+COLOR_CHOICES = ("Family", "none")
+NO_SIZE = "none"
+MAX_SEARCH_LENGTH = 200
+MAX_NUMBER_LENGTH = 40  # a number longer than this is no number a person typed
+MAX_COMPARED = 6
+
+Params = Mapping[str, object]
+Tables = Mapping[str, pd.DataFrame]
+View = TypeVar("View")
+
+
+class Fallback(ValueError):
+    """A URL value that cannot be used; str() is the notice for the user."""
+
+
+def single(params: Params, key: str) -> str | None:
+    """One value of a query parameter (the last when repeated)."""
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    return None if value is None else str(value)
+
+
+def _shown(text: str) -> str:
+    return text[:40]
+
+
+class Field:
+    """One part of a view: its URL key, default, reading and writing, and its widget."""
+
+    def __init__(self, name: str, default: Callable[[dict, Any], Any]):
+        self.name = name  # the view's attribute, the URL key and the widget's name
+        self._default = default
+
+    def default(self, so_far: dict, context: Any) -> Any:
+        return self._default(so_far, context)
+
+    def decode(self, text: str, so_far: dict, context: Any) -> Any:
+        raise NotImplementedError
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {self.name: str(value)}
+
+    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> Any:
+        text = single(params, self.name)
+        if text is None:
+            return self.default(so_far, context)
+        try:
+            return self.decode(text, so_far, context)
+        except Fallback as fallback:
+            notices.append(str(fallback))
+            return self.default(so_far, context)
+
+    # Widgets: by default one widget named like the field, holding the value itself.
+    def widget_values(self, value: Any) -> dict[str, Any]:
+        return {self.name: value}
+
+    def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
+        value = widgets.get(self.name)
+        return {} if value is None else self.encode(value)
+
+    def widget_names(self) -> list[str]:
+        return [self.name]
+
+
+class Choice(Field):
+    """One of the options the view before it allows (e.g. the axes a category's table has)."""
+
+    def __init__(self, name: str, options: Callable[[dict, Any], Sequence[str]], default):
+        super().__init__(name, default)
+        self.options = options
+
+    def decode(self, text: str, so_far: dict, context: Any) -> str:
+        if text in self.options(so_far, context):
+            return text
+        raise Fallback(
+            f"“{self.name}={_shown(text)}” is not available here; using {self.default(so_far, context)}."
+        )
+
+
+class Flag(Field):
+    def __init__(self, name: str, default: bool):
+        super().__init__(name, lambda so_far, context: default)
+
+    def decode(self, text: str, so_far: dict, context: Any) -> bool:
+        if text in ("1", "0"):
+            return text == "1"
+        raise Fallback(
+            f"“{self.name}={_shown(text)}” is not 1 or 0; using {int(self.default(so_far, context))}."
+        )
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {self.name: "1" if value else "0"}
+
+
+class Text(Field):
+    """Free text, cut to a length; left out of the URL when empty."""
+
+    def __init__(self, name: str, max_length: int, noun: str):
+        super().__init__(name, lambda so_far, context: "")
+        self.max_length = max_length
+        self.noun = noun
+
+    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> str:
+        text = single(params, self.name) or ""
+        if len(text) > self.max_length:
+            notices.append(f"The {self.noun} was cut to {self.max_length} characters.")
+        return text[: self.max_length]
+
+    def decode(self, text: str, so_far: dict, context: Any) -> str:
+        return text[: self.max_length]
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {self.name: value} if value else {}
+
+
+class Names(Field):
+    """Several of the options, comma-separated; unknown ones are dropped with a notice."""
+
+    def __init__(
+        self, name: str, noun: str, options: Callable[[dict, Any], Sequence[str]], default=None, limit=0
+    ):
+        super().__init__(name, default or (lambda so_far, context: ()))
+        self.noun = noun  # what the names are, for notices: "families", "weights"
+        self.options = options
+        self.limit = limit
+
+    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[str, ...]:
+        text = single(params, self.name)
+        if text is None:
+            return tuple(self.default(so_far, context))
+        requested = [name for name in text.split(",") if name.strip()]
+        present = set(self.options(so_far, context))
+        kept = tuple(dict.fromkeys(name for name in requested if name in present))
+        if len(kept) < len(requested):
+            unknown = ", ".join(_shown(name) for name in requested if name not in present)
+            notices.append(f"Unknown {self.noun} ignored in {self.name}: {unknown}")
+        if self.limit and len(kept) > self.limit:
+            notices.append(f"Only the first {self.limit} of {self.name} are used.")
+            kept = kept[: self.limit]
+        return kept
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {self.name: ",".join(value)} if value else {}
+
+    def widget_values(self, value: Any) -> dict[str, Any]:
+        return {self.name: list(value)}
+
+    def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
+        return self.encode(tuple(widgets.get(self.name) or ()))
+
+
+def number(text: str, key: str) -> float:
+    try:
+        value = float(text) if len(text) <= MAX_NUMBER_LENGTH else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise Fallback(f"“{key}={_shown(text)}” is not a number; that value was left out.")
+    return value
+
+
+class Number(Field):
+    def __init__(self, name: str, default: Callable[[dict, Any], float | None]):
+        super().__init__(name, default)
+
+    def decode(self, text: str, so_far: dict, context: Any) -> float:
+        value = number(text, self.name)
+        if value < 0:
+            raise Fallback(f"“{self.name}={_shown(text)}” is below 0; using the default.")
+        return value
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {} if value is None else {self.name: f"{value:g}"}
+
+
+class Bounds(Field):
+    """A limit per metric of the category's table, each under the metric's label: ``GFLOPS=5``;
+    one widget per metric, named `widget`.<label>."""
+
+    def __init__(self, name: str, metrics: Callable[[dict, Any], Sequence[str]], widget: str):
+        super().__init__(name, lambda so_far, context: ())
+        self.metrics = metrics
+        self.widget = widget
+
+    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple:
+        bounds = []
+        for label in self.metrics(so_far, context):
+            text = single(params, label)
+            if text is None:
+                continue
+            try:
+                bounds.append((label, number(text, label)))
+            except Fallback:
+                notices.append(f"“{label}={_shown(text)}” is not a number; that constraint was left out.")
+        return tuple(bounds)
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {label: f"{bound:g}" for label, bound in value}
+
+    def widget_values(self, value: Any) -> dict[str, Any]:
+        given = dict(value)
+        return {f"{self.widget}.{label}": given.get(label) for label in registry.METRICS}
+
+    def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
+        return {
+            label: f"{float(widgets[key]):g}"
+            for label in registry.METRICS
+            if widgets.get(key := f"{self.widget}.{label}") is not None
+        }
+
+    def widget_names(self) -> list[str]:
+        return [f"{self.widget}.{label}" for label in registry.METRICS]
+
+
+@dataclass(frozen=True)
+class Codec(Generic[View]):
+    view: type[View]
+    fields: tuple[Field, ...]
+
+    def from_query(self, params: Params, context: Any) -> tuple[View, list[str]]:
+        """The view a URL asks for, and a notice for each value that had to fall back."""
+        so_far: dict[str, Any] = {}
+        notices: list[str] = []
+        for field in self.fields:
+            so_far[field.name] = field.read(params, so_far, context, notices)
+        return self.view(**so_far), notices
+
+    def to_query(self, view: View) -> dict[str, str]:
+        params: dict[str, str] = {}
+        for field in self.fields:
+            params.update(field.encode(getattr(view, field.name)))
+        return params
+
+    def to_widgets(self, view: View) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field in self.fields:
+            values.update(field.widget_values(getattr(view, field.name)))
+        return values
+
+    def query_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
+        params: dict[str, str] = {}
+        for field in self.fields:
+            params.update(field.params_from_widgets(widgets))
+        return params
+
+    def widget_names(self) -> list[str]:
+        return [name for field in self.fields for name in field.widget_names()]
+
+    def reset(self, view: View, names: Sequence[str], context: Any) -> View:
+        """The view with `names` back at their defaults for the rest of the view (e.g. a new category)."""
+        kept = {k: v for k, v in self.to_query(view).items() if k not in names}
+        if any(isinstance(f, Bounds) and f.name in names for f in self.fields):
+            kept = {k: v for k, v in kept.items() if k not in registry.METRICS}
+        return self.from_query(kept, context)[0]
+
+
+# ------------------------------------------------------------------ the pages' views
+
+
+def _categories(so_far: dict, tables: Tables) -> list[str]:
+    return [slug for slug in registry.CATEGORIES if slug in tables]
+
+
+def _default_category(so_far: dict, tables: Tables) -> str:
+    available = _categories(so_far, tables)
+    return DEFAULT_CATEGORY if DEFAULT_CATEGORY in available else available[0]
+
+
+def _metrics(so_far: dict, tables: Tables) -> list[str]:
+    return registry.metric_columns(tables[so_far["category"]])
+
+
+def _families(so_far: dict, tables: Tables) -> list[str]:
+    return sorted(tables[so_far["category"]][registry.FAMILY.label].dropna().unique())
+
+
+def default_axes(category: registry.Category, table: pd.DataFrame) -> tuple[str, str]:
+    """Cost on x and the main quality metric on y, as far as this release's table has them."""
+    metrics = registry.metric_columns(table)
+    y = category.main_metric if category.main_metric in metrics else metrics[0]
+    return category.cost_in(metrics), y
+
+
+def _default_axis(index: int) -> Callable[[dict, Tables], str]:
+    def default(so_far: dict, tables: Tables) -> str:
+        slug = so_far["category"]
+        return default_axes(registry.CATEGORIES[slug], tables[slug])[index]
+
+    return default
+
+
+@dataclass(frozen=True)
+class ExploreView:
+    category: str
+    x: str
+    y: str
+    logx: bool = True  # costs span three orders of magnitude (0.04 to 1016 GFLOPS)
+    logy: bool = False
+    color: str = "Family"
+    size: str = NO_SIZE
+    q: str = ""
+    family: tuple[str, ...] = ()
+    pareto: str = "off"
+
+    @property
+    def pareto_axes(self) -> tuple[str, str] | None:
+        """The axes whose frontier alone is shown, when "Pareto only" is on."""
+        return (self.x, self.y) if self.pareto == "only" else None
+
+
+EXPLORE = Codec(
+    ExploreView,
+    (
+        Choice("category", _categories, _default_category),
+        Choice("x", _metrics, _default_axis(0)),
+        Choice("y", _metrics, _default_axis(1)),
+        Flag("logx", True),
+        Flag("logy", False),
+        Choice("color", lambda so_far, tables: COLOR_CHOICES, lambda so_far, tables: "Family"),
+        Choice(
+            "size",
+            lambda so_far, tables: [NO_SIZE, *_metrics(so_far, tables)],
+            lambda so_far, tables: NO_SIZE,
+        ),
+        Text("q", MAX_SEARCH_LENGTH, noun="search text"),
+        Names("family", "families", _families),
+        Choice("pareto", lambda so_far, tables: PARETO_MODES, lambda so_far, tables: "off"),
+    ),
+)
+
+
+def default_view(category_slug: str, tables: Tables) -> ExploreView:
+    return EXPLORE.from_query({"category": category_slug}, tables)[0]
+
+
+def with_category(view: ExploreView, category_slug: str, tables: Tables) -> ExploreView:
+    """Switch category: axes, size and families that the new table lacks go back to its defaults."""
+    return EXPLORE.reset(replace(view, category=category_slug), ("x", "y", "family"), tables)
+
+
+@dataclass(frozen=True)
+class PickView:
+    """The Pick a model page: a category, bounds per metric (max or min by the metric's
+    direction), families to include or exclude. URL: ``?category=…&GFLOPS=5&Acc@1=80&exclude=VGG``."""
+
+    category: str
+    bounds: tuple[tuple[str, float], ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+PICK = Codec(
+    PickView,
+    (
+        Choice("category", _categories, _default_category),
+        Bounds("bounds", _metrics, widget="bound"),
+        Names("include", "families", _families),
+        Names("exclude", "families", _families),
+    ),
+)
+
+
+def _weights(so_far: dict, tables: Tables) -> list[str]:
+    return [weight for table in tables.values() for weight in table[registry.WEIGHT.label]]
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """Compare: the weights side by side, from any categories. URL: ``?weights=A,B``."""
+
+    weights: tuple[str, ...] = ()
+
+
+COMPARE = Codec(CompareView, (Names("weights", "weights", _weights, limit=MAX_COMPARED),))
+
+
+@dataclass(frozen=True)
+class HistoryContext:
+    releases: list[str]  # every release that can be chosen, newest first
+    bundled: list[str]  # the default choice: the releases that load offline
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """History: a category across releases, a budget, two releases diffed.
+    URL: ``?category=video_classification&releases=0.13,main&budget=5&from=0.13&to=main``."""
+
+    category: str
+    releases: tuple[str, ...]
+    budget_metric: str
+    budget: float
+    diff_from: str | None
+    diff_to: str | None
+
+
+def _history_budget_metrics(so_far: dict, context: HistoryContext) -> list[str]:
+    category = registry.CATEGORIES[so_far["category"]]
+    capped = [label for label in category.metric_labels if not registry.METRICS[label].higher_is_better]
+    return sorted(capped, key=lambda label: label != category.cost_metric)
+
+
+HISTORY = Codec(
+    HistoryView,
+    (
+        Choice(
+            "category",
+            lambda so_far, context: list(registry.CATEGORIES),
+            lambda so_far, context: DEFAULT_CATEGORY,
+        ),
+        Names(
+            "releases",
+            "releases",
+            lambda so_far, context: context.releases,
+            lambda so_far, context: tuple(context.bundled),
+            limit=6,
+        ),
+        Choice(
+            "budget_metric",
+            _history_budget_metrics,
+            lambda so_far, context: _history_budget_metrics(so_far, context)[0],
+        ),
+        Number("budget", lambda so_far, context: 5.0),
+        Choice(
+            "diff_from",
+            lambda so_far, context: so_far["releases"],
+            lambda so_far, context: (oldest_first(so_far["releases"]) or [None])[0],
+        ),
+        Choice(
+            "diff_to",
+            lambda so_far, context: so_far["releases"],
+            lambda so_far, context: (oldest_first(so_far["releases"]) or [None])[-1],
+        ),
+    ),
+)
+
+CODECS: dict[str, Codec] = {"explore": EXPLORE, "pick": PICK, "compare": COMPARE, "history": HISTORY}
+
+
+def url_keys(codec: Codec) -> list[str]:
+    """The URL keys a page's view uses (Bounds use the metric labels)."""
+    keys = []
+    for field in codec.fields:
+        keys += list(registry.METRICS) if isinstance(field, Bounds) else [field.name]
+    return keys
