@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, sidebar, versions, widgets
-from dashboard.url_state import PageState
+from dashboard import sidebar, url_state, versions, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import charts, controls, formatting, view_state
 from torchvision_stats.questions import analysis
 
-state = PageState("explore", view_state.EXPLORE)
-result = data.page_data()
-tables = result.data.tables
-view, notices = state.view_for_this_run(tables)
-table = tables[view.category]
-category = registry.CATEGORIES[view.category]
+page = url_state.open_category_page("explore", view_state.EXPLORE)
+state, result, tables, view = page.state, page.result, page.tables, page.view
+table, category, notices = page.table, page.category, page.notices
 metrics = registry.metric_columns(table)
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 sliders = controls.slider_bounds(table)
@@ -57,14 +53,7 @@ with chart_area:
 
 with controls_area:
     axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
-    axes[0].selectbox(
-        "Category",
-        list(tables),
-        format_func=lambda slug: registry.CATEGORIES[slug].title,
-        key="explore.category",
-        on_change=state.reset,
-        args=(("x", "y", "family"), tables),
-    )
+    page.category_select(resets=("x", "y", "family"), where=axes[0])
     axes[1].selectbox("X axis", metrics, format_func=registry.axis_title, key="explore.x")
     axes[2].selectbox("Y axis", metrics, format_func=registry.axis_title, key="explore.y")
     axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key="explore.color")

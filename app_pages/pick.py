@@ -2,18 +2,14 @@
 
 import streamlit as st
 
-from dashboard import data, sidebar, widgets
-from dashboard.url_state import PageState
+from dashboard import sidebar, url_state, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import formatting, view_state
 from torchvision_stats.questions import pick
 
-state = PageState("pick", view_state.PICK)
-result = data.page_data()
-tables = result.data.tables
-view, notices = state.view_for_this_run(tables)
-table = tables[view.category]
-category = registry.CATEGORIES[view.category]
+page = url_state.open_category_page("pick", view_state.PICK)
+state, result, tables, view = page.state, page.result, page.tables, page.view
+table, category, notices = page.table, page.category, page.notices
 
 st.title("Pick a model")
 st.caption(
@@ -24,14 +20,7 @@ st.caption(
 widgets.url_notices(notices)
 sidebar.kept_notice(result, view.category)
 
-st.selectbox(
-    "Category",
-    list(tables),
-    format_func=lambda s: registry.CATEGORIES[s].title,
-    key="pick.category",
-    on_change=state.reset,
-    args=(("bounds", "include", "exclude"), tables),
-)
+page.category_select(resets=("bounds", "include", "exclude"))
 metrics = registry.metric_columns(table)
 for column, label in zip(st.columns(len(metrics)), metrics, strict=True):
     metric = registry.METRICS[label]

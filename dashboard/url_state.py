@@ -7,11 +7,15 @@ page), else from the URL, with notices for what the URL held that could not be u
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Generic
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import versions
+from dashboard import data, versions
+from torchvision_stats import registry
+from torchvision_stats.data.load import LoadResult
 from torchvision_stats.output.view_state import Codec, View
 
 
@@ -69,3 +73,45 @@ class PageState(Generic[View]):
         """Keep the view for this session and put it in the URL, so a copied link reproduces it."""
         st.session_state[self._remembered] = view
         show_in_url(self.codec.to_query(view))
+
+
+@dataclass(frozen=True)
+class CategoryPage(Generic[View]):
+    """A page about one category: its data, its view (read from widgets or URL) and that category."""
+
+    state: PageState[View]
+    result: LoadResult
+    view: View
+    notices: list[str]
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.result.data.tables
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.tables[self.view.category]
+
+    @property
+    def category(self) -> registry.Category:
+        return registry.CATEGORIES[self.view.category]
+
+    def category_select(self, resets: tuple[str, ...], where: Any = st) -> None:
+        """The *Category* select (in `where`, a column say); a new category puts the view's fields
+        `resets` back to their defaults for that category."""
+        where.selectbox(
+            "Category",
+            list(self.tables),
+            format_func=lambda slug: registry.CATEGORIES[slug].title,
+            key=self.state.key("category"),
+            on_change=self.state.reset,
+            args=(resets, self.tables),
+        )
+
+
+def open_category_page(page: str, codec: Codec[View]) -> CategoryPage[View]:
+    """The data of the selected docs version and the page's view of it, widgets set to that view."""
+    state = PageState(page, codec)
+    result = data.page_data()
+    view, notices = state.view_for_this_run(result.data.tables)
+    return CategoryPage(state, result, view, notices)

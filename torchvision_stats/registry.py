@@ -108,106 +108,43 @@ class Category:
 
 
 _ACCURACY = "Share of validation images whose correct class is the top prediction"
+_COCO_MAP = "COCO mean average precision of the predicted"
+_PER_QUALITY = "The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) divided by"
+_OPERATIONS = "Billions of {} operations for one forward pass"
+_HIGHER, _LOWER = Better.HIGHER, Better.LOWER
+# Written as a table, one metric an entry.
+# fmt: off
 METRICS: dict[str, Metric] = {
     metric.label: metric
     for metric in (
-        Metric(
-            label="Acc@1",
-            source_headers=("acc@1",),
-            unit="%",
-            better=Better.HIGHER,
-            description=_ACCURACY + " (top-1 accuracy).",
-            number_format="%.3f",
-        ),
-        Metric(
-            label="Acc@5",
-            source_headers=("acc@5",),
-            unit="%",
-            better=Better.HIGHER,
-            description="Share of validation images whose correct class is among the top five predictions.",
-            number_format="%.3f",
-        ),
-        Metric(
-            label="Mean IoU",
-            source_headers=("mean iou",),
-            unit="%",
-            better=Better.HIGHER,
-            description="Intersection over union of predicted and true masks, averaged over classes.",
-            number_format="%.1f",
-        ),
-        Metric(
-            label="pixelwise Acc",
-            source_headers=("pixelwise acc",),
-            unit="%",
-            better=Better.HIGHER,
-            description="Share of pixels whose class is predicted correctly.",
-            number_format="%.1f",
-        ),
-        Metric(
-            label="Box MAP",
-            source_headers=("box map",),
-            unit="",
-            better=Better.HIGHER,
-            description="COCO mean average precision of the predicted boxes (IoU 0.50:0.95).",
-            number_format="%.1f",
-        ),
-        Metric(
-            label="Mask MAP",
-            source_headers=("mask map",),
-            unit="",
-            better=Better.HIGHER,
-            description="COCO mean average precision of the predicted instance masks.",
-            number_format="%.1f",
-        ),
-        Metric(
-            label="Keypoint MAP",
-            source_headers=("keypoint map",),
-            unit="",
-            better=Better.HIGHER,
-            description="COCO mean average precision of the predicted keypoints (OKS).",
-            number_format="%.1f",
-        ),
-        Metric(
-            label="Params (M)",
-            source_headers=("params",),
-            unit="M",
-            better=Better.LOWER,
-            description="Number of trainable parameters, in millions.",
-            number_format="%.1f",
-            in_millions=True,
-        ),
-        Metric(
-            label="GFLOPS",
-            source_headers=("gflops",),
-            unit="GFLOPS",
-            better=Better.LOWER,
-            description="Billions of floating-point operations for one forward pass at the eval resolution.",
-        ),
-        Metric(
-            label="GIPS",
-            source_headers=("gips",),
-            unit="GIPS",
-            better=Better.LOWER,
-            description="Billions of integer operations for one forward pass of the quantized model.",
-        ),
-        Metric(
-            label="Quality per GFLOP",
-            unit="per GFLOP",
-            better=Better.HIGHER,
-            description="The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) "
-            "divided by GFLOPS: quality bought per unit of compute.",
-            ratio_of=(MAIN_METRIC, "GFLOPS"),
-        ),
-        Metric(
-            label="Quality per M params",
-            unit="per M params",
-            better=Better.HIGHER,
-            description="The category's main quality metric divided by Params (M): quality bought per "
-            "million parameters.",
-            ratio_of=(MAIN_METRIC, "Params (M)"),
-        ),
+        Metric(label="Acc@1", source_headers=("acc@1",), unit="%", better=_HIGHER, number_format="%.3f",
+               description=_ACCURACY + " (top-1 accuracy)."),
+        Metric(label="Acc@5", source_headers=("acc@5",), unit="%", better=_HIGHER, number_format="%.3f",
+               description=f"{_ACCURACY.replace('the top prediction', 'among the top five predictions')}."),
+        Metric(label="Mean IoU", source_headers=("mean iou",), unit="%", better=_HIGHER, number_format="%.1f",
+               description="Intersection over union of predicted and true masks, averaged over classes."),
+        Metric(label="pixelwise Acc", source_headers=("pixelwise acc",), unit="%", better=_HIGHER,
+               number_format="%.1f", description="Share of pixels whose class is predicted correctly."),
+        Metric(label="Box MAP", source_headers=("box map",), unit="", better=_HIGHER, number_format="%.1f",
+               description=f"{_COCO_MAP} boxes (IoU 0.50:0.95)."),
+        Metric(label="Mask MAP", source_headers=("mask map",), unit="", better=_HIGHER, number_format="%.1f",
+               description=f"{_COCO_MAP} instance masks."),
+        Metric(label="Keypoint MAP", source_headers=("keypoint map",), unit="", better=_HIGHER,
+               number_format="%.1f", description=f"{_COCO_MAP} keypoints (OKS)."),
+        Metric(label="Params (M)", source_headers=("params",), unit="M", better=_LOWER, number_format="%.1f",
+               in_millions=True, description="Number of trainable parameters, in millions."),
+        Metric(label="GFLOPS", source_headers=("gflops",), unit="GFLOPS", better=_LOWER,
+               description=f"{_OPERATIONS.format('floating-point')} at the eval resolution."),
+        Metric(label="GIPS", source_headers=("gips",), unit="GIPS", better=_LOWER,
+               description=f"{_OPERATIONS.format('integer')} of the quantized model."),
+        Metric(label="Quality per GFLOP", unit="per GFLOP", better=_HIGHER, ratio_of=(MAIN_METRIC, "GFLOPS"),
+               description=f"{_PER_QUALITY} GFLOPS: quality bought per unit of compute."),
+        Metric(label="Quality per M params", unit="per M params", better=_HIGHER,
+               ratio_of=(MAIN_METRIC, "Params (M)"),
+               description=f"{_PER_QUALITY} Params (M): quality bought per million parameters."),
     )
 }
+# fmt: on
 DERIVED_METRICS = tuple(metric for metric in METRICS.values() if metric.is_derived)
 
 WEIGHT = Column(
@@ -282,81 +219,48 @@ def column(label: str) -> Column | None:
 
 _IMAGENET = "ImageNet-1K, single crops"
 _COCO = "COCO val2017"
+_CLASSIFIER_METRICS = ("Acc@1", "Acc@5", "Params (M)", "GFLOPS")
+
+
+def _coco(**fields: Any) -> Category:
+    """A category evaluated on COCO val2017 and costed in GFLOPS."""
+    return Category(dataset=_COCO, cost_metric="GFLOPS", **fields)
+
+
+# Written as a table, one category an entry.
+# fmt: off
 CATEGORIES: dict[str, Category] = {
     category.slug: category
     for category in (
-        Category(
-            slug="classification",
-            title="Classification",
-            dataset=_IMAGENET,
-            heading_words=("classification",),
-            metric_labels=("Acc@1", "Acc@5", "Params (M)", "GFLOPS"),
-            main_metric="Acc@1",
-            cost_metric="GFLOPS",
-            description="Image classifiers trained on ImageNet-1K.",
-        ),
-        Category(
-            slug="quantized_classification",
-            title="Quantized classification",
-            dataset=_IMAGENET,
-            heading_words=("quantized", "classification"),
-            metric_labels=("Acc@1", "Acc@5", "Params (M)", "GIPS"),
-            main_metric="Acc@1",
-            cost_metric="GIPS",
-            description="Int8 post-training-quantized or QAT versions of the classifiers.",
-        ),
-        Category(
-            slug="semantic_segmentation",
-            title="Semantic segmentation",
-            dataset="COCO val2017 subset with the 20 Pascal VOC categories",
-            heading_words=("semantic", "segmentation"),
-            metric_labels=("Mean IoU", "pixelwise Acc", "Params (M)", "GFLOPS"),
-            main_metric="Mean IoU",
-            cost_metric="GFLOPS",
-            description="Per-pixel class labels.",
-        ),
-        Category(
-            slug="object_detection",
-            title="Object detection",
-            dataset=_COCO,
-            heading_words=("object", "detection"),
-            metric_labels=("Box MAP", "Params (M)", "GFLOPS"),
-            main_metric="Box MAP",
-            cost_metric="GFLOPS",
-            description="Boxes and classes for every object.",
-        ),
-        Category(
-            slug="instance_segmentation",
-            title="Instance segmentation",
-            dataset=_COCO,
-            heading_words=("instance", "segmentation"),
-            metric_labels=("Box MAP", "Mask MAP", "Params (M)", "GFLOPS"),
-            main_metric="Mask MAP",
-            cost_metric="GFLOPS",
-            description="A mask for every object.",
-        ),
-        Category(
-            slug="keypoint_detection",
-            title="Keypoint detection",
-            dataset=_COCO,
-            heading_words=("keypoint", "detection"),
-            metric_labels=("Box MAP", "Keypoint MAP", "Params (M)", "GFLOPS"),
-            main_metric="Keypoint MAP",
-            cost_metric="GFLOPS",
-            description="Person boxes with body keypoints.",
-        ),
-        Category(
-            slug="video_classification",
-            title="Video classification",
-            dataset="Kinetics-400, single crops, clip length 16",
-            heading_words=("video", "classification"),
-            metric_labels=("Acc@1", "Acc@5", "Params (M)", "GFLOPS"),
-            main_metric="Acc@1",
-            cost_metric="GFLOPS",
-            description="Action recognition on video clips.",
-        ),
+        Category(slug="classification", title="Classification", dataset=_IMAGENET,
+                 heading_words=("classification",), metric_labels=_CLASSIFIER_METRICS,
+                 main_metric="Acc@1", cost_metric="GFLOPS",
+                 description="Image classifiers trained on ImageNet-1K."),
+        Category(slug="quantized_classification", title="Quantized classification", dataset=_IMAGENET,
+                 heading_words=("quantized", "classification"), cost_metric="GIPS",
+                 metric_labels=("Acc@1", "Acc@5", "Params (M)", "GIPS"), main_metric="Acc@1",
+                 description="Int8 post-training-quantized or QAT versions of the classifiers."),
+        Category(slug="semantic_segmentation", title="Semantic segmentation",
+                 dataset="COCO val2017 subset with the 20 Pascal VOC categories",
+                 heading_words=("semantic", "segmentation"),
+                 metric_labels=("Mean IoU", "pixelwise Acc", "Params (M)", "GFLOPS"), main_metric="Mean IoU",
+                 cost_metric="GFLOPS", description="Per-pixel class labels."),
+        _coco(slug="object_detection", title="Object detection", heading_words=("object", "detection"),
+              metric_labels=("Box MAP", "Params (M)", "GFLOPS"), main_metric="Box MAP",
+              description="Boxes and classes for every object."),
+        _coco(slug="instance_segmentation", title="Instance segmentation", main_metric="Mask MAP",
+              heading_words=("instance", "segmentation"), description="A mask for every object.",
+              metric_labels=("Box MAP", "Mask MAP", "Params (M)", "GFLOPS")),
+        _coco(slug="keypoint_detection", title="Keypoint detection", heading_words=("keypoint", "detection"),
+              metric_labels=("Box MAP", "Keypoint MAP", "Params (M)", "GFLOPS"), main_metric="Keypoint MAP",
+              description="Person boxes with body keypoints."),
+        Category(slug="video_classification", title="Video classification",
+                 dataset="Kinetics-400, single crops, clip length 16",
+                 heading_words=("video", "classification"), metric_labels=_CLASSIFIER_METRICS,
+                 main_metric="Acc@1", cost_metric="GFLOPS", description="Action recognition on video clips."),
     )
 }
+# fmt: on
 QUANTIZED = "quantized_classification"
 FLOAT_OF_QUANTIZED = "classification"  # the category whose weights the quantized ones were made from
 
