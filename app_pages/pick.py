@@ -52,7 +52,11 @@ else:
     for (_, row), reason in zip(picked.ranked.iterrows(), picked.reasons, strict=False):
         with st.container(border=True):
             quality = row[category.main_metric]
-            st.markdown(formatting.markdown("**{}** · {} {:g}", row["Weight"], category.main_metric, quality))
+            st.markdown(
+                formatting.markdown(
+                    "**{}** · {} {:g}", row[registry.WEIGHT.label], category.main_metric, quality
+                )
+            )
             st.markdown(formatting.escape_markdown(reason))
             widgets.weight_snippet(row)
     st.subheader("Every weight that fits")

@@ -16,6 +16,8 @@ import pandas as pd
 from torchvision_stats import registry
 from torchvision_stats.data.dataset import InvalidPage, KeptCategory, WeightTables
 
+WEIGHT = registry.WEIGHT.label
+
 NAMES_LISTED = 5  # weights named in a change sentence before "and N more"
 
 
@@ -41,8 +43,8 @@ def _loss(previous: pd.DataFrame, new: pd.DataFrame | None, title: str) -> str |
 
 def _changed_values(previous: pd.DataFrame, new: pd.DataFrame) -> int:
     shared = [label for label in _source_metrics(previous) if label in new.columns]
-    old = previous.drop_duplicates("Weight").set_index("Weight")[shared]
-    now = new.drop_duplicates("Weight").set_index("Weight")[shared]
+    old = previous.drop_duplicates(WEIGHT).set_index(WEIGHT)[shared]
+    now = new.drop_duplicates(WEIGHT).set_index(WEIGHT)[shared]
     both = old.index.intersection(now.index)
     old, now = old.loc[both], now.loc[both]
     differs = (old != now) & ~(old.isna() & now.isna())
@@ -59,7 +61,7 @@ def describe_changes(previous: WeightTables, new: WeightTables) -> list[str]:
         if slug not in previous.tables:
             sentences.append(f"{title}: a new table with {len(table)} weights.")
             continue
-        before, now = list(previous.tables[slug]["Weight"]), list(table["Weight"])
+        before, now = list(previous.tables[slug][WEIGHT]), list(table[WEIGHT])
         removed = [w for w in before if w not in set(now)]
         added = [w for w in now if w not in set(before)]
         parts = []

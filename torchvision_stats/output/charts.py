@@ -17,6 +17,8 @@ from torchvision_stats import registry
 from torchvision_stats.output.view_state import NO_SIZE, ExploreView
 from torchvision_stats.questions import analysis
 
+WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
+
 # Enough distinct colours for the ~30 classification families before any repeats.
 FAMILY_COLORS = plotly.colors.qualitative.Dark24 + plotly.colors.qualitative.Light24
 MARKER_SIZE = 10
@@ -32,8 +34,8 @@ def _formatted(label: str, values: list) -> list[str]:
 
 def hover_texts(table: pd.DataFrame) -> list[str]:
     """One label per row: the weight in bold, its family and every metric of the row."""
-    weights = [f"<b>{html.escape(str(w))}</b>" for w in table["Weight"].fillna("").tolist()]
-    families = [f"Family: {html.escape(str(f))}" for f in table["Family"].fillna("–").tolist()]
+    weights = [f"<b>{html.escape(str(w))}</b>" for w in table[WEIGHT].fillna("").tolist()]
+    families = [f"Family: {html.escape(str(f))}" for f in table[FAMILY].fillna("–").tolist()]
     metric_lines = [_formatted(label, table[label].tolist()) for label in registry.metric_columns(table)]
     return ["<br>".join(parts) for parts in zip(weights, families, *metric_lines, strict=True)]
 
@@ -68,8 +70,8 @@ def scatter_figure(
     palette = {family: FAMILY_COLORS[i % len(FAMILY_COLORS)] for i, family in enumerate(families or [])}
     drawn = table[analysis.plottable(table, [view.x, view.y])]
     groups = (
-        [(family, rows) for family, rows in drawn.groupby("Family", sort=True, dropna=False)]
-        if view.color == "Family"
+        [(family, rows) for family, rows in drawn.groupby(FAMILY, sort=True, dropna=False)]
+        if view.color == FAMILY
         else [("weights", drawn)]
     )
     traces = []
@@ -91,9 +93,9 @@ def scatter_figure(
                 "name": html.escape(str(family)),
                 "marker": marker,
                 "text": hover_texts(rows),
-                "customdata": rows["Weight"].tolist(),
+                "customdata": rows[WEIGHT].tolist(),
                 "hovertemplate": "%{text}<extra></extra>",
-                "showlegend": view.color == "Family",
+                "showlegend": view.color == FAMILY,
             }
         )
     if view.pareto != "off":
@@ -112,7 +114,7 @@ def scatter_figure(
     layout = {
         "xaxis": {"title": {"text": registry.axis_title(view.x)}, "type": "log" if view.logx else "linear"},
         "yaxis": {"title": {"text": registry.axis_title(view.y)}, "type": "log" if view.logy else "linear"},
-        "legend": {"title": {"text": "Family" if view.color == "Family" else ""}},
+        "legend": {"title": {"text": FAMILY if view.color == FAMILY else ""}},
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "height": 560,
         "hovermode": "closest",

@@ -21,7 +21,7 @@ from torchvision_stats.questions.history import oldest_first
 
 DEFAULT_CATEGORY = "classification"
 PARETO_MODES = ("off", "frontier", "only")
-COLOR_CHOICES = ("Family", "none")
+COLOR_CHOICES = (registry.FAMILY.label, "none")
 NO_SIZE = "none"
 MAX_SEARCH_LENGTH = 200
 MAX_NUMBER_LENGTH = 40  # a number longer than this is no number a person typed
@@ -320,7 +320,7 @@ class ExploreView:
     y: str
     logx: bool = True  # costs span three orders of magnitude (0.04 to 1016 GFLOPS)
     logy: bool = False
-    color: str = "Family"
+    color: str = registry.FAMILY.label
     size: str = NO_SIZE
     q: str = ""
     family: tuple[str, ...] = ()
@@ -340,7 +340,7 @@ EXPLORE = Codec(
         Choice("y", _metrics, _default_axis(1)),
         Flag("logx", True),
         Flag("logy", False),
-        Choice("color", lambda so_far, tables: COLOR_CHOICES, lambda so_far, tables: "Family"),
+        Choice("color", lambda so_far, tables: COLOR_CHOICES, lambda so_far, tables: registry.FAMILY.label),
         Choice(
             "size",
             lambda so_far, tables: [NO_SIZE, *_metrics(so_far, tables)],

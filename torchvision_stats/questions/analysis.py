@@ -11,6 +11,8 @@ import re2
 
 from torchvision_stats import registry
 
+WEIGHT, FAMILY, MODEL = registry.WEIGHT.label, registry.FAMILY.label, registry.MODEL.label
+
 REGEX_PREFIX = "re:"
 # RE2 matches in time linear in the text, whatever the pattern: a shared link can never make
 # the server backtrack for hours (Python's re takes seconds per name on ^(\w+)*$). Its memory
@@ -74,9 +76,9 @@ class Filters:
 
 def filter_rows(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Rows that pass every filter. A row missing a metric passes that metric's full range only."""
-    keep = matches_search(table["Weight"], filters.search) | matches_search(table["Model"], filters.search)
+    keep = matches_search(table[WEIGHT], filters.search) | matches_search(table[MODEL], filters.search)
     if filters.families:
-        keep &= table["Family"].isin(filters.families)
+        keep &= table[FAMILY].isin(filters.families)
     for label, (low, high) in filters.ranges.items():
         if label not in table.columns:
             continue
@@ -145,11 +147,11 @@ def comparison(rows: list[tuple[str, pd.Series]]) -> pd.DataFrame:
     for slug, row in rows:
         values: dict[str, object] = {
             "Category": registry.CATEGORIES[slug].title,
-            "Family": row.get("Family"),
-            "Model": row.get("Model"),
+            FAMILY: row.get(FAMILY),
+            MODEL: row.get(MODEL),
         }
         values.update({label: row.get(label, math.nan) for label in labels})
-        columns[row["Weight"]] = values
+        columns[row[WEIGHT]] = values
     return pd.DataFrame(columns)
 
 

@@ -14,6 +14,8 @@ from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.load import DataUnavailable
 from torchvision_stats.data.versions import release_key
 
+WEIGHT = registry.WEIGHT.label
+
 MAX_RELEASES = 6  # compared at once on the History page; bounds the fetches one run can start
 
 
@@ -79,14 +81,14 @@ def diff_summary(diff: pd.DataFrame) -> tuple[int, int, int]:
 def presence_matrix(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Weight × release: True where the release lists the weight; ordered by first appearance."""
     versions = oldest_first(list(tables))
-    present = {version: set(tables[version]["Weight"]) for version in versions}
+    present = {version: set(tables[version][WEIGHT]) for version in versions}
     weights = sorted(
         set().union(*present.values()),
         key=lambda w: (next(i for i, v in enumerate(versions) if w in present[v]), w),
     )
     matrix = pd.DataFrame(
         {version: [w in present[version] for w in weights] for version in versions},
-        index=pd.Index(weights, name="Weight"),
+        index=pd.Index(weights, name=WEIGHT),
     )
     matrix.insert(0, "First listed in", [next(v for v in versions if w in present[v]) for w in weights])
     return matrix
@@ -99,18 +101,24 @@ def _same(old: object, new: object) -> bool:
 
 def diff_releases(old: pd.DataFrame, new: pd.DataFrame, old_version: str, new_version: str) -> pd.DataFrame:
     """Added, removed and changed weights between two releases: one row per weight or changed value."""
-    old_rows = old.set_index("Weight")
-    new_rows = new.set_index("Weight")
+    old_rows = old.set_index(WEIGHT)
+    new_rows = new.set_index(WEIGHT)
     rows = []
     for weight in sorted(set(new_rows.index) - set(old_rows.index)):
         rows.append(
-            {"Change": "added", "Weight": weight, "Metric": "", old_version: math.nan, new_version: math.nan}
+            {
+                "Change": "added",
+                WEIGHT: weight,
+                "Metric": "",
+                old_version: math.nan,
+                new_version: math.nan,
+            }
         )
     for weight in sorted(set(old_rows.index) - set(new_rows.index)):
         rows.append(
             {
                 "Change": "removed",
-                "Weight": weight,
+                WEIGHT: weight,
                 "Metric": "",
                 old_version: math.nan,
                 new_version: math.nan,
@@ -126,13 +134,13 @@ def diff_releases(old: pd.DataFrame, new: pd.DataFrame, old_version: str, new_ve
                 rows.append(
                     {
                         "Change": "changed",
-                        "Weight": weight,
+                        WEIGHT: weight,
                         "Metric": label,
                         old_version: before,
                         new_version: after,
                     }
                 )
-    return pd.DataFrame(rows, columns=["Change", "Weight", "Metric", old_version, new_version])
+    return pd.DataFrame(rows, columns=["Change", WEIGHT, "Metric", old_version, new_version])
 
 
 def changed_values(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -144,7 +152,7 @@ def changed_values(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         for change in diff[diff["Change"] == "changed"].itertuples(index=False):
             rows.append(
                 {
-                    "Weight": change.Weight,
+                    WEIGHT: change.Weight,
                     "Metric": change.Metric,
                     "From": old_version,
                     "To": new_version,
@@ -152,7 +160,7 @@ def changed_values(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
                     "New": change[4],
                 }
             )
-    return pd.DataFrame(rows, columns=["Weight", "Metric", "From", "To", "Old", "New"])
+    return pd.DataFrame(rows, columns=[WEIGHT, "Metric", "From", "To", "Old", "New"])
 
 
 def best_under_budget(
@@ -186,7 +194,7 @@ def best_under_budget(
                 ]
                 row.update(
                     {
-                        "Best weight": best["Weight"],
+                        "Best weight": best[WEIGHT],
                         quality: best[quality],
                         budget_metric: best[budget_metric],
                     }

@@ -11,6 +11,8 @@ import pandas as pd
 from torchvision_stats import registry
 from torchvision_stats.questions import analysis
 
+FAMILY = registry.FAMILY.label
+
 TOP_PICKS = 3
 CLOSEST = 5
 
@@ -51,9 +53,9 @@ class PickResult:
 
 def _families(table: pd.DataFrame, include: tuple[str, ...], exclude: tuple[str, ...]) -> pd.DataFrame:
     if include:
-        table = table[table["Family"].isin(include)]
+        table = table[table[FAMILY].isin(include)]
     if exclude:
-        table = table[~table["Family"].isin(exclude)]
+        table = table[~table[FAMILY].isin(exclude)]
     return table
 
 

@@ -11,6 +11,10 @@ import re
 
 import pandas as pd
 
+from torchvision_stats import registry
+
+WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
+
 _QUANTIZED = re.compile(r"^(?P<prefix>\w+?)_QuantizedWeights\.(?P<member>\w+)$")
 _BACKEND = re.compile(r"(?:FBGEMM|QNNPACK|X86|ONEDNN)_")
 COMPARED = ("Acc@1", "Acc@5")
@@ -26,16 +30,20 @@ def float_counterpart(quantized_weight: str) -> str | None:
 def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(pairs, unpaired quantized rows). A pair row holds both weights, their accuracies and the
     change (quantized − float), params of each, GFLOPS of the float and GIPS of the quantized one."""
-    by_weight = floats.set_index("Weight")
+    by_weight = floats.set_index(WEIGHT)
     rows = []
     unpaired = []
     for _, row in quantized.iterrows():
-        counterpart = float_counterpart(str(row["Weight"]))
+        counterpart = float_counterpart(str(row[WEIGHT]))
         if counterpart is None or counterpart not in by_weight.index:
             unpaired.append(row)
             continue
         base = by_weight.loc[counterpart]
-        pair = {"Quantized weight": row["Weight"], "Float weight": counterpart, "Family": row["Family"]}
+        pair = {
+            "Quantized weight": row[WEIGHT],
+            "Float weight": counterpart,
+            FAMILY: row[FAMILY],
+        }
         for label in COMPARED:
             if label in quantized.columns and label in floats.columns:
                 pair[f"{label} float"] = base[label]
