@@ -53,7 +53,13 @@ class PageState(Generic[View]):
         elif self._remembered in st.session_state:  # back from another page: widget state was cleared
             view = self.codec.from_query(self.codec.to_query(st.session_state[self._remembered]), context)[0]
         else:
-            view, notices = self.codec.from_query(st.query_params.to_dict(), context)
+            params = st.query_params.to_dict()
+            view, notices = self.codec.from_query(params, context)
+            unknown = self.codec.unknown_keys(params, also=(versions.KEY,))
+            if unknown:
+                notices.append(
+                    "Not used on this page, so ignored: " + ", ".join(key[:40] for key in unknown[:10])
+                )
         self.set_widgets(view)
         return view, notices
 

@@ -6,9 +6,10 @@ import math
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.conftest import parsed_tables
-from tests.test_app import run_app, run_page
+from tests.test_app import APP, run_app, run_page
 from tests.test_history_pick_quantization import DATA
 from torchvision_stats import registry
 from torchvision_stats.data.load import DataUnavailable
@@ -159,3 +160,12 @@ def test_history_link_opens_its_category_releases_budget_and_diff():
 def test_every_page_links_back_to_its_view():
     app = run_app({"category": "object_detection", "q": "rcnn"})
     assert (app.query_params["q"], app.query_params["category"]) == ("rcnn", "object_detection")
+
+
+def test_keys_a_page_does_not_use_get_one_notice():
+    # A shared link straight to /compare (no Explore run first, whose keys AppTest would keep).
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.switch_page("app_pages/compare.py")
+    app.query_params.update({"weights": "ResNet50_Weights.IMAGENET1K_V2", "x": "GFLOPS", "zoom": "9"})
+    app.run()
+    assert [i.value.replace("\\", "") for i in app.info] == ["Not used on this page, so ignored: x, zoom"]

@@ -21,7 +21,7 @@ from torchvision_stats.output import view_state
 PAGES = ["explore", "tables", "compare", "pick", "history", "quantization", "about"]
 # Every URL key of every page's view, and the docs version.
 KEYS = [
-    *sorted({key for codec in view_state.CODECS.values() for key in view_state.url_keys(codec)}),
+    *sorted({key for codec in view_state.CODECS.values() for key in codec.url_keys()}),
     "version",
 ]
 HOSTILE = [

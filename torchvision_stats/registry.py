@@ -172,6 +172,12 @@ LEADING_TEXT_COLUMNS = (WEIGHT, MODEL, FAMILY, MODULE)
 TRAILING_TEXT_COLUMNS = (RECIPE, DOCS)
 TEXT_COLUMNS = {column.label: column for column in LEADING_TEXT_COLUMNS + TRAILING_TEXT_COLUMNS}
 
+
+def delta_label(label: str) -> str:
+    """The column of a change in `label` (quantized minus float)."""
+    return f"Δ {label}"
+
+
 # Columns the questions add to a table.
 PARETO_OPTIMAL = Column(
     label="Pareto-optimal",
@@ -186,7 +192,7 @@ COMPUTED_COLUMNS = {
         MISSES,
         *(
             Metric(
-                label=f"Δ {label}",
+                label=delta_label(label),
                 unit="pp",
                 better=Better.HIGHER,
                 description=f"{label} of the quantized weight minus that of its float model, in points.",

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from torchvision_stats import registry
 from torchvision_stats.output.view_state import NO_SIZE, ExploreView
 from torchvision_stats.questions import analysis
+from torchvision_stats.questions.quantization import ACC1_CHANGE
 
 WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
 
@@ -180,7 +181,7 @@ def budget_history_figure(best: pd.DataFrame, quality: str, budget_metric: str, 
 
 def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
     """Acc@1 change of each quantized weight against its float model, worst first."""
-    ordered = pairs.sort_values("Δ Acc@1")
+    ordered = pairs.sort_values(ACC1_CHANGE)
     hover = [
         f"<b>{html.escape(str(row['Quantized weight']))}</b>"
         f"<br>float: {html.escape(str(row['Float weight']))}"
@@ -191,11 +192,11 @@ def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
         "type": "bar",
         "orientation": "h",
         "y": ordered["Quantized weight"].map(lambda name: html.escape(str(name))).tolist(),
-        "x": ordered["Δ Acc@1"].tolist(),
+        "x": ordered[ACC1_CHANGE].tolist(),
         "customdata": hover,  # not "text": a bar chart would print that on the bars
         "hovertemplate": "%{customdata}<extra></extra>",
         "marker": {
-            "color": [FRONTIER_COLOR if value < 0 else FAMILY_COLORS[2] for value in ordered["Δ Acc@1"]]
+            "color": [FRONTIER_COLOR if value < 0 else FAMILY_COLORS[2] for value in ordered[ACC1_CHANGE]]
         },
     }
     layout = {

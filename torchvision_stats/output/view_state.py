@@ -85,6 +85,9 @@ class Field:
     def widget_names(self) -> list[str]:
         return [self.name]
 
+    def url_keys(self) -> list[str]:
+        return [self.name]
+
 
 class Choice(Field):
     """One of the options the view before it allows (e.g. the axes a category's table has)."""
@@ -235,6 +238,9 @@ class Bounds(Field):
     def widget_names(self) -> list[str]:
         return [f"{self.widget}.{label}" for label in registry.METRICS]
 
+    def url_keys(self) -> list[str]:
+        return list(registry.METRICS)
+
 
 @dataclass(frozen=True)
 class Codec(Generic[View]):
@@ -269,6 +275,15 @@ class Codec(Generic[View]):
 
     def widget_names(self) -> list[str]:
         return [name for field in self.fields for name in field.widget_names()]
+
+    def url_keys(self) -> list[str]:
+        """The URL keys the view uses (a Bounds field uses the metric labels)."""
+        return [key for field in self.fields for key in field.url_keys()]
+
+    def unknown_keys(self, params: Params, also: Sequence[str] = ()) -> list[str]:
+        """Keys of `params` that this view (and `also`, e.g. the docs version) does not use."""
+        known = {*self.url_keys(), *also}
+        return [key for key in params if key not in known]
 
     def reset(self, view: View, names: Sequence[str], context: Any) -> View:
         """The view with `names` back at their defaults for the rest of the view (e.g. a new category)."""
@@ -458,11 +473,3 @@ HISTORY = Codec(
 )
 
 CODECS: dict[str, Codec] = {"explore": EXPLORE, "pick": PICK, "compare": COMPARE, "history": HISTORY}
-
-
-def url_keys(codec: Codec) -> list[str]:
-    """The URL keys a page's view uses (Bounds use the metric labels)."""
-    keys = []
-    for field in codec.fields:
-        keys += list(registry.METRICS) if isinstance(field, Bounds) else [field.name]
-    return keys

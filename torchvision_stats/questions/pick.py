@@ -78,7 +78,7 @@ def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: st
         sentence = (
             f"{head} over the next best ({runner_up['Weight']}){' ' + cost_clause if cost_clause else ''}."
         )
-    if pick["Pareto-optimal"]:
+    if pick[registry.PARETO_OPTIMAL.label]:
         sentence += f" Pareto-optimal: no weight that fits is both more accurate and cheaper in {cost}."
     return sentence
 
@@ -98,7 +98,7 @@ def pick_weights(
     for constraint in constraints:
         fits &= constraint.allows(candidates)
     ranked = candidates[fits].sort_values([quality, cost], ascending=[False, True]).copy()
-    ranked["Pareto-optimal"] = analysis.pareto_frontier(ranked, [quality, cost])
+    ranked[registry.PARETO_OPTIMAL.label] = analysis.pareto_frontier(ranked, [quality, cost])
     if not ranked.empty:
         top = ranked.head(TOP_PICKS)
         reasons = [
@@ -138,7 +138,7 @@ def _closest(candidates: pd.DataFrame, constraints: list[Constraint]) -> pd.Data
         )
         for _, row in candidates.iterrows()
     ]
-    closest = candidates.assign(**{"Misses": misses, "_distance": total})
+    closest = candidates.assign(**{registry.MISSES.label: misses, "_distance": total})
     return closest.sort_values("_distance").head(CLOSEST).drop(columns="_distance")
 
 

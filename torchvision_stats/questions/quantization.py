@@ -18,6 +18,7 @@ WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
 _QUANTIZED = re.compile(r"^(?P<prefix>\w+?)_QuantizedWeights\.(?P<member>\w+)$")
 _BACKEND = re.compile(r"(?:FBGEMM|QNNPACK|X86|ONEDNN)_")
 COMPARED = ("Acc@1", "Acc@5")
+ACC1_CHANGE = registry.delta_label("Acc@1")
 
 
 def float_counterpart(quantized_weight: str) -> str | None:
@@ -48,7 +49,7 @@ def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.D
             if label in quantized.columns and label in floats.columns:
                 pair[f"{label} float"] = base[label]
                 pair[f"{label} quantized"] = row[label]
-                pair[f"Δ {label}"] = round(row[label] - base[label], 3)
+                pair[registry.delta_label(label)] = round(row[label] - base[label], 3)
         pair["Params (M) float"] = base.get("Params (M)")
         pair["Params (M) quantized"] = row.get("Params (M)")
         if "GFLOPS" in floats.columns:
@@ -61,7 +62,7 @@ def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.D
 
 def summary(pairs: pd.DataFrame) -> tuple[int, float, float]:
     """(pairs, median Acc@1 change, largest Acc@1 drop) — the changes in points, NaN when none."""
-    change = pairs["Δ Acc@1"] if "Δ Acc@1" in pairs.columns else pd.Series(dtype=float)
+    change = pairs.get(ACC1_CHANGE, pd.Series(dtype=float))
     return len(pairs), float(change.median()), float(change.min())
 
 
