@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run dev test lint bench bench-ui loadtest install install-dev browser clean
+.PHONY: run dev test lint bench bench-ui bench-measure loadtest install install-dev install-measure browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The measure extra: torch and torchvision (about a minute from PyPI; the venv keeps them).
+$(VENV)/.installed-measure: requirements-measure.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-measure.txt
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-measure: $(VENV)/.installed-measure
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:
@@ -41,7 +47,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install-dev browser lint
+test: install-dev install-measure browser lint
 	$(BIN)/python -m pytest
 
 bench: install-dev
@@ -49,6 +55,9 @@ bench: install-dev
 
 bench-ui: install-dev browser
 	$(BIN)/python benchmarks/ui_benchmark.py
+
+bench-measure: install-dev install-measure
+	$(BIN)/python benchmarks/measure_benchmark.py
 
 loadtest: install-dev browser
 	$(BIN)/python benchmarks/load_test.py

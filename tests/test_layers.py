@@ -5,10 +5,14 @@ Read from the source with ast, so an import inside a function or a TYPE_CHECKING
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "torchvision_stats"
-RANK = {"registry": 0, "data": 1, "questions": 2, "output": 3, "cli": 4, "__main__": 4}
+# The measuring engine sits beside output: it reads the data layer and the questions, and nothing
+# below it reads it.
+RANK = {"registry": 0, "data": 1, "questions": 2, "output": 3, "measure": 3, "cli": 4, "__main__": 4}
 
 
 def module_name(path: Path) -> str:
@@ -42,7 +46,16 @@ def layer(module: str) -> str | None:
 
 def test_the_top_level_holds_only_the_registry_the_cli_and_the_layers():
     top = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith((".", "__pycache__")))
-    assert top == ["__init__.py", "__main__.py", "cli.py", "data", "output", "questions", "registry.py"]
+    assert top == [
+        "__init__.py",
+        "__main__.py",
+        "cli.py",
+        "data",
+        "measure",
+        "output",
+        "questions",
+        "registry.py",
+    ]
 
 
 def test_the_package_never_imports_streamlit():
@@ -92,3 +105,29 @@ def test_the_contract_sees_an_upward_and_a_type_only_import(tmp_path):
         "def f():\n    import streamlit\n"
     )
     assert {"torchvision_stats.output.view_state", "streamlit"} <= imports_of(source)
+
+
+def test_the_app_never_imports_torch_or_the_measuring_engine():
+    """The server only asks whether torch is there (measure.environment, which imports nothing);
+    measuring runs in child processes."""
+    ui = [
+        PACKAGE.parent / "app.py",
+        *(PACKAGE.parent / "app_pages").glob("*.py"),
+        *(PACKAGE.parent / "dashboard").glob("*.py"),
+    ]
+    found = {m for path in ui for m in imports_of(path)}
+    assert not {m for m in found if m.split(".")[0] in ("torch", "torchvision")}
+    engine = {m for m in found if m.startswith("torchvision_stats.measure")}
+    assert engine <= {"torchvision_stats.measure", "torchvision_stats.measure.environment"}
+    asked = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, torchvision_stats.measure.environment as e; e.torch_available(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'torchvision')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert asked.stdout.strip() == "[]"

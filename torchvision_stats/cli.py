@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from torchvision_stats import registry
-from torchvision_stats.data import fetch
+from torchvision_stats.data import facts, fetch
 from torchvision_stats.data.dataset import InvalidPage
 from torchvision_stats.data.load import DataUnavailable, LoadResult, load_from_file, load_weight_tables
+from torchvision_stats.measure import command as measure_command
 from torchvision_stats.output import export
 
 _DESCRIPTION = """\
@@ -58,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     scrape.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     scrape.add_argument("--format", choices=export.FORMATS, default="csv", help="file format (default: csv)")
+    scrape.add_argument(
+        "--with-facts",
+        action="store_true",
+        help="add each weight's file size, input sizes, categories and licence (torchvision's metadata)",
+    )
+    measure_command.add_parser(commands)
     return parser
 
 
@@ -89,9 +96,12 @@ def _summary(result: LoadResult) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    if arguments.command == "measure":
+        return measure_command.main(arguments)
     try:
         result = _load(arguments)
-        files = export.category_files(result.data, result.source.value, arguments.format)
+        data = facts.with_facts(result.data) if arguments.with_facts else result.data
+        files = export.category_files(data, result.source.value, arguments.format)
         export.write_files(files, arguments.out)
     except (fetch.FetchError, InvalidPage, DataUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)

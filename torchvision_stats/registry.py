@@ -173,6 +173,98 @@ TRAILING_TEXT_COLUMNS = (RECIPE, DOCS)
 TEXT_COLUMNS = {column.label: column for column in LEADING_TEXT_COLUMNS + TRAILING_TEXT_COLUMNS}
 
 
+# What torchvision's own metadata says of each weight (data/facts.py ships them for the bundled
+# docs versions; measure/metadata.py reads them from an installed torchvision).
+FILE_SIZE = Metric(
+    label="File size (MB)",
+    unit="MB",
+    better=Better.LOWER,
+    number_format="%.1f",
+    description="Size of the weights file torchvision downloads, in megabytes (torchvision's metadata).",
+)
+FACT_COLUMNS = {
+    column.label: column
+    for column in (
+        FILE_SIZE,
+        Column(
+            label="Min input size (px)", description="The smallest input height and width the model accepts."
+        ),
+        Column(label="Crop size (px)", description="The square crop of the weight's own eval transforms."),
+        Column(label="Resize size (px)", description="The resize of the weight's own eval transforms."),
+        Column(label="Interpolation", description="The interpolation of the weight's own eval transforms."),
+        Column(label="Categories", description="How many classes the weight predicts."),
+        Column(
+            label="License",
+            description="The weight's own licence, when it has one (e.g. the SWAG weights: CC-BY-NC 4.0).",
+            is_link=True,
+        ),
+    )
+}
+NUMERIC_FACTS = ("File size (MB)", "Min input size (px)", "Crop size (px)", "Resize size (px)", "Categories")
+
+# One row of a measurement CSV (python -m torchvision_stats measure): the measured numbers, then
+# what they were measured on. The dashboard offers the first three as metrics (issue: speed pages).
+LATENCY = Metric(
+    label="Latency (ms)",
+    unit="ms",
+    better=Better.LOWER,
+    number_format="%.3f",
+    description="Median wall time of one forward pass of a batch, measured with torch.utils.benchmark.",
+)
+MEASUREMENT_COLUMNS = {
+    column.label: column
+    for column in (
+        WEIGHT,
+        LATENCY,
+        Metric(
+            label="Latency p90 (ms)",
+            unit="ms",
+            better=Better.LOWER,
+            number_format="%.3f",
+            description="90th percentile of the timed blocks' per-batch times.",
+        ),
+        Metric(
+            label="Throughput (inputs/s)",
+            unit="inputs/s",
+            better=Better.HIGHER,
+            number_format="%.2f",
+            description="Inputs per second at the batch size: batch size / median latency.",
+        ),
+        Metric(
+            label="Peak memory (MB)",
+            unit="MB",
+            better=Better.LOWER,
+            number_format="%.1f",
+            description="GPU: the most memory torch allocated. CPU: how far the process's peak RSS grew "
+            "while building and running that model.",
+        ),
+        Metric(
+            label="Build time (s)",
+            unit="s",
+            better=Better.LOWER,
+            number_format="%.2f",
+            description="Time to build the model (random weights, on the CPU).",
+        ),
+        Column(label="Batch size", description="Inputs per forward pass."),
+        Column(label="Input shape", description="The input the model was given, e.g. 1x3x224x224."),
+        Column(label="Device", description="cpu, cuda or mps."),
+        Column(label="Device name", description="The CPU or GPU model."),
+        Column(label="Threads", description="CPU threads torch used."),
+        Column(
+            label="Dtype",
+            description="float32, bfloat16 or float16 (autocast), or int8 for quantized weights.",
+        ),
+        Column(
+            label="Channels last", description="Whether the model and input used the channels_last layout."
+        ),
+        Column(label="Torch", description="The torch version."),
+        Column(label="Torchvision", description="The torchvision version."),
+        Column(label="Measured at", description="When the weight finished measuring (UTC)."),
+        Column(label="Error", description="Why the weight could not be measured; empty when it was."),
+    )
+}
+
+
 def delta_label(label: str) -> str:
     """The column of a change in `label` (quantized minus float)."""
     return f"Δ {label}"
@@ -220,7 +312,10 @@ def metric_columns(table: Any) -> list[str]:
 
 def column(label: str) -> Column | None:
     """The description of any declared column, by label."""
-    return METRICS.get(label) or TEXT_COLUMNS.get(label) or COMPUTED_COLUMNS.get(label)
+    for columns in (METRICS, TEXT_COLUMNS, COMPUTED_COLUMNS, FACT_COLUMNS, MEASUREMENT_COLUMNS):
+        if label in columns:
+            return columns[label]
+    return None
 
 
 _IMAGENET = "ImageNet-1K, single crops"

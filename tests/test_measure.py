@@ -1,0 +1,313 @@
+"""The measuring engine with real torch on small models and short runs (the measure extra, which
+`make test` installs), and the weight facts against torchvision's own metadata."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from torchvision_stats import registry
+from torchvision_stats.data import facts
+from torchvision_stats.data.measurements import COLUMNS
+from torchvision_stats.measure import runner
+from torchvision_stats.measure.target import Target
+
+torch = pytest.importorskip("torch", reason="the measure extra is not installed (make install-measure)")
+torchvision = pytest.importorskip("torchvision")
+
+ROOT = Path(__file__).parent.parent
+QUICK = runner.Settings(threads=2, min_run_time=0.1, warmup=1, timeout_s=300)
+MOBILENET = Target(
+    "MobileNet_V3_Small_Weights.IMAGENET1K_V1", "mobilenet_v3_small", "torchvision.models", "classification"
+)
+RESNET50 = Target("ResNet50_Weights.IMAGENET1K_V2", "resnet50", "torchvision.models", "classification")
+QUANTIZED = Target(
+    "MobileNet_V2_QuantizedWeights.IMAGENET1K_QNNPACK_V1",
+    "mobilenet_v2",
+    "torchvision.models.quantization",
+    "quantized_classification",
+)
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def measure_cli(
+    *arguments: str, env: dict | None = None, python: str = sys.executable
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [python, "-m", "torchvision_stats", "measure", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=env or os.environ,
+    )
+
+
+def test_two_weights_give_the_csv_columns_and_sensible_numbers(tmp_path):
+    out = tmp_path / "m.csv"
+    summary = runner.run([MOBILENET, RESNET50], QUICK, out)
+    assert (summary.measured, summary.failed) == (2, 0)
+    with out.open(newline="", encoding="utf-8") as handle:
+        assert tuple(next(csv.reader(handle))) == COLUMNS
+    rows = {row["Weight"]: row for row in read(out)}
+    for row in rows.values():
+        for label in (
+            "Latency (ms)",
+            "Latency p90 (ms)",
+            "Throughput (inputs/s)",
+            "Peak memory (MB)",
+            "Build time (s)",
+        ):
+            value = float(row[label])
+            assert math.isfinite(value) and value > 0, (row["Weight"], label, value)
+        assert float(row["Latency p90 (ms)"]) >= float(row["Latency (ms)"])
+        assert float(row["Throughput (inputs/s)"]) == pytest.approx(
+            1000 / float(row["Latency (ms)"]), rel=0.01
+        )
+        assert (row["Batch size"], row["Input shape"], row["Device"], row["Threads"]) == (
+            "1",
+            "1x3x224x224",
+            "cpu",
+            "2",
+        )
+        assert (row["Dtype"], row["Channels last"], row["Error"]) == ("float32", "no", "")
+        assert row["Torch"] == torch.__version__ and row["Torchvision"] == torchvision.__version__
+        assert row["Device name"] and row["Measured at"].endswith("Z")
+    # 0.06 against 4.09 GFLOPS at the same 224 px input: an order of magnitude apart on any CPU.
+    assert float(rows[MOBILENET.weight]["Latency (ms)"]) * 3 < float(rows[RESNET50.weight]["Latency (ms)"])
+
+
+def test_a_quantized_weight_is_measured_as_int8(tmp_path):
+    out = tmp_path / "q.csv"
+    runner.run([QUANTIZED], QUICK, out)
+    [row] = read(out)
+    assert row["Error"] == "" and row["Dtype"] == "int8" and float(row["Latency (ms)"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("target", "shape"),
+    [
+        (
+            Target(
+                "ViT_B_16_Weights.IMAGENET1K_SWAG_LINEAR_V1",
+                "vit_b_16",
+                "torchvision.models",
+                "classification",
+            ),
+            "2x3x224x224",
+        ),
+        (
+            Target(
+                "LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1",
+                "lraspp_mobilenet_v3_large",
+                "torchvision.models.segmentation",
+                "semantic_segmentation",
+            ),
+            "2x3x520x520",
+        ),
+        (
+            Target(
+                "SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
+                "ssdlite320_mobilenet_v3_large",
+                "torchvision.models.detection",
+                "object_detection",
+            ),
+            "2x3x480x640",
+        ),
+        (
+            Target(
+                "R3D_18_Weights.KINETICS400_V1", "r3d_18", "torchvision.models.video", "video_classification"
+            ),
+            "2x3x16x112x112",
+        ),
+    ],
+)
+def test_each_kind_of_model_gets_the_input_its_weights_expect(tmp_path, target, shape):
+    out = tmp_path / "kinds.csv"
+    runner.run([target], runner.Settings(threads=2, batch_size=2, min_run_time=0.01, warmup=0), out)
+    [row] = read(out)
+    assert row["Error"] == "" and row["Input shape"] == shape and row["Batch size"] == "2"
+
+
+def test_a_child_that_dies_is_that_rows_error_and_the_run_goes_on(tmp_path):
+    out = tmp_path / "killed.csv"
+    # A long warm-up to kill it in: 300 calls of ResNet-50 take half a minute, of MobileNet two seconds.
+    slow = runner.Settings(threads=2, min_run_time=0.1, warmup=300, timeout_s=300)
+    finished = threading.Thread(target=runner.run, args=([RESNET50, MOBILENET], slow, out))
+    finished.start()
+    worker = None
+    deadline = time.monotonic() + 120
+    while worker is None and time.monotonic() < deadline:
+        for entry in Path("/proc").iterdir():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"torchvision_stats.measure.worker" in command and RESNET50.weight.encode() in command:
+                worker = int(entry.name)
+        time.sleep(0.2)
+    assert worker is not None, "the worker of ResNet-50 never started"
+    time.sleep(3)  # built, warming up
+    os.kill(worker, signal.SIGKILL)
+    finished.join(timeout=300)
+    rows = read(out)
+    assert [row["Weight"] for row in rows] == [RESNET50.weight, MOBILENET.weight]
+    assert rows[0]["Error"] == "the measuring process was killed by SIGKILL (out of memory?)"
+    assert rows[0]["Latency (ms)"] == ""
+    assert rows[1]["Error"] == ""  # the next weight was measured
+
+
+def test_a_failing_model_is_recorded_and_nothing_else_is_lost(tmp_path):
+    out = tmp_path / "bad.csv"
+    missing = Target("NoSuch_Weights.V1", "no_such_model", "torchvision.models", "classification")
+    summary = runner.run([missing, MOBILENET], QUICK, out)
+    rows = read(out)
+    assert (summary.measured, summary.failed) == (1, 1)
+    assert rows[0]["Error"].startswith("AttributeError:") and rows[1]["Error"] == ""
+
+
+def test_a_run_killed_midway_resumes_with_only_the_rest(tmp_path):
+    out = tmp_path / "resume.csv"
+    arguments = [
+        "--weights",
+        "^(MobileNet_V3_Small|SqueezeNet1_1|ShuffleNet_V2_X0_5)_Weights",
+        "--threads",
+        "2",
+        "--min-run-time",
+        "0.1",
+        "--warmup",
+        "1",
+        "--out",
+        str(out),
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "torchvision_stats", "measure", *arguments],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and (not out.exists() or len(read(out)) < 1):
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # the run and its current worker, as a closed terminal would
+    process.wait()
+    first = read(out)
+    assert 1 <= len(first) < 3, "the run was not stopped midway"
+    resumed = measure_cli(*arguments, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    rows = read(out)
+    assert len(rows) == 3 and rows[: len(first)] == first  # what was measured is kept, not redone
+    assert {row["Weight"] for row in rows} == {
+        "MobileNet_V3_Small_Weights.IMAGENET1K_V1",
+        "SqueezeNet1_1_Weights.IMAGENET1K_V1",
+        "ShuffleNet_V2_X0_5_Weights.IMAGENET1K_V1",
+    }
+    assert f"{3 - len(first)} measured, 0 failed, {len(first)} already in" in resumed.stderr
+
+
+def test_a_device_that_is_not_here_is_refused_in_one_line(tmp_path):
+    done = measure_cli("--weights", "^AlexNet", "--device", "cuda", "--out", str(tmp_path / "x.csv"))
+    assert done.returncode == 1 and not (tmp_path / "x.csv").exists()
+    assert done.stderr == "error: the device 'cuda' is not available here; available: cpu\n"
+    assert measure_cli("--dtype", "float16", "--out", str(tmp_path / "x.csv")).stderr.startswith(
+        "error: float16 is for GPUs"
+    )
+    existing = tmp_path / "old.csv"
+    existing.write_text("keep me\n")
+    done = measure_cli("--weights", "^AlexNet", "--out", str(existing))
+    assert (
+        done.returncode == 1 and "exists: add --resume" in done.stderr and existing.read_text() == "keep me\n"
+    )
+
+
+def venv_without_torch(tmp_path: Path) -> Path:
+    """A real virtual environment holding every package of this one but torch, torchvision and
+    their CUDA libraries (linked, not copied: nothing is downloaded)."""
+    home = tmp_path / "no-torch"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(home)], check=True)
+    site = next((home / "lib").glob("python3*/site-packages"))
+    source = Path(next(p for p in sys.path if p.endswith("site-packages")))
+    for entry in source.iterdir():
+        name = entry.name.lower()
+        if name.startswith(
+            ("torch", "nvidia", "triton", "cuda", "_virtualenv", "__editable__")
+        ) or name.endswith(".pth"):
+            continue
+        (site / entry.name).symlink_to(entry)
+    (site / "project.pth").write_text(str(ROOT) + "\n")
+    return home / "bin" / "python"
+
+
+def test_without_torch_the_cli_says_what_to_install_and_writes_nothing(tmp_path):
+    python = venv_without_torch(tmp_path)
+    probe = subprocess.run(
+        [python, "-c", "import torchvision_stats, pandas; import torch"], capture_output=True, text=True
+    )
+    assert "No module named 'torch'" in probe.stderr
+    done = measure_cli("--out", str(tmp_path / "m.csv"), python=str(python))
+    assert done.returncode == 1 and not (tmp_path / "m.csv").exists()
+    assert done.stderr.startswith(
+        "error: measuring needs torch and torchvision: pip install 'torchvision-stats[measure]'"
+    )
+    assert len(done.stderr.splitlines()) == 1
+
+
+MODELS = torchvision.models
+SAMPLE = {
+    "ResNet50_Weights.IMAGENET1K_V2": MODELS.ResNet50_Weights.IMAGENET1K_V2,
+    "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1": MODELS.ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1,
+    "RegNet_Y_128GF_Weights.IMAGENET1K_SWAG_LINEAR_V1": (
+        MODELS.RegNet_Y_128GF_Weights.IMAGENET1K_SWAG_LINEAR_V1
+    ),
+    "FasterRCNN_ResNet50_FPN_Weights.COCO_V1": MODELS.detection.FasterRCNN_ResNet50_FPN_Weights.COCO_V1,
+    "DeepLabV3_ResNet50_Weights.COCO_WITH_VOC_LABELS_V1": (
+        MODELS.segmentation.DeepLabV3_ResNet50_Weights.COCO_WITH_VOC_LABELS_V1
+    ),
+    "MViT_V2_S_Weights.KINETICS400_V1": MODELS.video.MViT_V2_S_Weights.KINETICS400_V1,
+    "ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2": (
+        MODELS.quantization.ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V2
+    ),
+}
+
+
+@pytest.mark.parametrize("weight", list(SAMPLE))
+def test_shipped_facts_equal_torchvisions_metadata(weight):
+    shipped = facts.weight_facts().set_index("Weight").loc[weight]
+    enum = SAMPLE[weight]
+    assert shipped["File size (MB)"] == pytest.approx(enum.meta["_file_size"])
+    assert shipped["Categories"] == len(enum.meta["categories"])
+    assert shipped["Min input size (px)"] == min(enum.meta["min_size"])
+    assert shipped["License"] == enum.meta.get("license", "")
+    transform = enum.transforms()
+    crop = getattr(transform, "crop_size", None)
+    assert math.isnan(shipped["Crop size (px)"]) if crop is None else shipped["Crop size (px)"] == crop[0]
+
+
+def test_the_swag_weights_carry_their_licence_and_the_others_none():
+    table = facts.weight_facts()
+    licensed = table[table["License"] != ""]
+    assert set(licensed["License"]) == {"https://github.com/facebookresearch/SWAG/blob/main/LICENSE"}
+    assert all("SWAG" in weight for weight in licensed["Weight"]) and len(licensed) == 12
+    assert facts.source().startswith("torchvision 0.29.1")
+
+
+def test_the_facts_cover_every_weight_of_the_bundled_pages():
+    from torchvision_stats.data.snapshot import load_snapshot, snapshot_versions
+
+    listed = {w for v in snapshot_versions() for t in load_snapshot(v).tables.values() for w in t["Weight"]}
+    assert listed == set(facts.weight_facts()["Weight"])
+    assert registry.FILE_SIZE.label in facts.weight_facts().columns

@@ -1,0 +1,132 @@
+"""``python -m torchvision_stats measure``: time weights on this machine into a CSV.
+
+Checks everything it can before it starts (torch installed, device available, dtype usable there,
+the pattern valid, some weight chosen, the output file new or resumed); on a failed check it says
+so in one line on stderr, exits 1 and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from torchvision_stats import registry
+from torchvision_stats.data.load import DataUnavailable, load_weight_tables
+from torchvision_stats.data.measurements import NotAMeasurementFile, measured_weights
+from torchvision_stats.measure import environment, runner
+from torchvision_stats.measure.worker import DTYPES
+from torchvision_stats.questions.analysis import InvalidSearch
+
+DESCRIPTION = """\
+Measure the speed of torchvision weights on this machine: each model is built with random weights
+(nothing is downloaded; speed does not depend on the values), warmed up, then timed with
+torch.utils.benchmark, in its own process. One CSV row per weight, appended as it finishes; the
+hardware and versions are in every row. Needs the measure extra (torch, torchvision).
+"""
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "measure",
+        help="time weights on this machine",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--category", choices=list(registry.CATEGORIES), help="only this category")
+    parser.add_argument("--weights", metavar="REGEX", help="only weights whose name this expression finds")
+    parser.add_argument("--device", default="cpu", choices=environment.DEVICES, help="default: cpu")
+    parser.add_argument("--batch-size", type=int, default=1, help="inputs per forward pass (default 1)")
+    parser.add_argument("--threads", type=int, help="CPU threads (default: every core this process may use)")
+    parser.add_argument("--dtype", choices=DTYPES, default="float32", help="autocast for bfloat16/float16")
+    parser.add_argument("--channels-last", action="store_true", help="channels_last model and input")
+    parser.add_argument(
+        "--min-run-time", type=float, default=runner.Settings.min_run_time, metavar="S", help="seconds timed"
+    )
+    parser.add_argument("--warmup", type=int, default=runner.Settings.warmup, help="untimed calls first")
+    parser.add_argument(
+        "--timeout", type=float, default=runner.Settings.timeout_s, metavar="S", help="per weight"
+    )
+    parser.add_argument("--resume", action="store_true", help="continue FILE: measure only what it lacks")
+    parser.add_argument("--version", default="main", help="docs version whose weights to measure")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+
+
+class Refused(Exception):
+    """A check before measuring failed; str() is the one line for stderr."""
+
+
+def _settings(arguments: argparse.Namespace) -> runner.Settings:
+    if not environment.torch_available():
+        raise Refused(environment.INSTALL_HINT)
+    available = environment.available_devices()
+    if arguments.device not in available:
+        raise Refused(
+            f"the device {arguments.device!r} is not available here; available: {', '.join(available)}"
+        )
+    if arguments.dtype == "float16" and arguments.device == "cpu":
+        raise Refused("float16 is for GPUs; on the CPU use float32 or bfloat16")
+    if arguments.batch_size < 1 or (arguments.threads is not None and arguments.threads < 1):
+        raise Refused("--batch-size and --threads must be at least 1")
+    threads = arguments.threads or runner.Settings().threads
+    return runner.Settings(
+        device=arguments.device,
+        batch_size=arguments.batch_size,
+        threads=threads,
+        dtype=arguments.dtype,
+        channels_last=arguments.channels_last,
+        min_run_time=arguments.min_run_time,
+        warmup=arguments.warmup,
+        timeout_s=arguments.timeout,
+    )
+
+
+def _targets(arguments: argparse.Namespace) -> tuple[list, list[str]]:
+    try:
+        tables = load_weight_tables(arguments.version, offline=True).data.tables
+        targets, notes = runner.plan(tables, arguments.category, arguments.weights, arguments.device)
+    except (DataUnavailable, InvalidSearch, ValueError) as error:
+        raise Refused(str(error)) from error
+    if not targets:
+        raise Refused("no weight matches --category/--weights; nothing to measure")
+    if arguments.out.exists() and not arguments.resume:
+        raise Refused(f"{arguments.out} exists: add --resume to continue it, or choose another --out")
+    try:
+        measured_weights(arguments.out)
+    except NotAMeasurementFile as error:
+        raise Refused(str(error)) from error
+    return targets, notes
+
+
+def main(arguments: argparse.Namespace) -> int:
+    try:
+        settings = _settings(arguments)
+        targets, notes = _targets(arguments)
+    except Refused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 1
+    from tqdm import tqdm  # in the measure extra, like torch
+
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    started = time.monotonic()
+    already = (
+        len({t.weight for t in targets} & set(measured_weights(arguments.out))) if arguments.resume else 0
+    )
+    with tqdm(total=len(targets), initial=already, file=sys.stderr, unit="weight", dynamic_ncols=True) as bar:
+        summary = runner.run(
+            targets,
+            settings,
+            arguments.out,
+            resume=arguments.resume,
+            on_start=lambda target: bar.set_postfix_str(target.weight, refresh=True),
+            on_done=lambda target, row: bar.update(1),
+        )
+    minutes = (time.monotonic() - started) / 60
+    print(
+        f"{summary.measured} measured, {summary.failed} failed, {summary.skipped} already in "
+        f"{arguments.out}; {minutes:.1f} min",
+        file=sys.stderr,
+    )
+    return 0
