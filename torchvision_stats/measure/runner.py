@@ -88,11 +88,10 @@ def measure_one(target: Target, settings: Settings) -> dict[str, str]:
     """One weight measured in a child process: its CSV row, Error filled when it failed."""
     request = {"target": asdict(target), **asdict(settings)}
     command = [sys.executable, "-m", "torchvision_stats.measure.worker", json.dumps(request)]
-    environment = {**os.environ, "OMP_NUM_THREADS": str(settings.threads)}
     try:
-        process = subprocess.run(
-            command, capture_output=True, text=True, timeout=settings.timeout_s, env=environment
-        )
+        # Threads are set by the worker (torch.set_num_threads, the Timer's num_threads), as a plain
+        # script would: an OMP_NUM_THREADS here made some models read slower than a plain run.
+        process = subprocess.run(command, capture_output=True, text=True, timeout=settings.timeout_s)
     except subprocess.TimeoutExpired:
         return {"Weight": target.weight, "Error": _failure(None, settings.timeout_s)}
     for line in reversed(process.stdout.splitlines()):

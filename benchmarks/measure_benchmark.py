@@ -1,0 +1,87 @@
+"""The measuring tool against a plain torch.utils.benchmark run of the same models, side by side.
+
+For each model, alternating, each in a fresh process: the tool (`runner.measure_one`: a child that
+imports torch, builds the model, warms up and times it) and a plain script that builds the model
+with `torchvision.models.get_model(name, weights=None)` and times it with
+`Timer(...).blocked_autorange()` — what a person would write. Prints the median latency of each and
+their ratio (the tool should agree within ±10 %), and the tool's overhead per weight outside the
+timed runs (process start, torch import, build, warm-up). Run: `make bench-measure`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+from torchvision_stats.measure import runner
+from torchvision_stats.measure.target import Target
+
+ROUNDS = 5
+SETTINGS = runner.Settings(min_run_time=1.0, warmup=3)
+TARGETS = [
+    Target(
+        "MobileNet_V3_Small_Weights.IMAGENET1K_V1",
+        "mobilenet_v3_small",
+        "torchvision.models",
+        "classification",
+    ),
+    Target(
+        "EfficientNet_B0_Weights.IMAGENET1K_V1", "efficientnet_b0", "torchvision.models", "classification"
+    ),
+    Target("ResNet18_Weights.IMAGENET1K_V1", "resnet18", "torchvision.models", "classification"),
+    Target("ResNet50_Weights.IMAGENET1K_V2", "resnet50", "torchvision.models", "classification"),
+]
+PLAIN = """
+import sys, torch, torchvision
+from torch.utils import benchmark
+torch.set_num_threads({threads})
+model = torchvision.models.get_model("{name}", weights=None).eval()
+x = torch.rand(1, 3, 224, 224)
+with torch.inference_mode():
+    for _ in range({warmup}):
+        model(x)
+    t = benchmark.Timer(stmt="model(x)", globals={{"model": model, "x": x}}, num_threads={threads})
+    print(t.blocked_autorange(min_run_time={min_run_time}).median * 1000)
+"""
+
+
+def plain_latency_ms(target: Target) -> float:
+    script = PLAIN.format(
+        name=target.model,
+        threads=SETTINGS.threads,
+        warmup=SETTINGS.warmup,
+        min_run_time=SETTINGS.min_run_time,
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    print(
+        f"{ROUNDS} rounds, alternating, each in a fresh process; {SETTINGS.threads} threads, batch 1, 224 px"
+    )
+    ratios = []
+    for target in TARGETS:
+        tool, plain, overhead = [], [], []
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            row = runner.measure_one(target, SETTINGS)
+            wall = time.perf_counter() - started
+            tool.append(float(row["Latency (ms)"]))
+            plain.append(plain_latency_ms(target))
+            # Outside the timed blocks (at least min_run_time): start, torch import, build, warm-up.
+            overhead.append(wall - max(SETTINGS.min_run_time, tool[-1] / 1000))
+        ratio = statistics.median(tool) / statistics.median(plain)
+        ratios.append(ratio)
+        tool_ms, plain_ms = statistics.median(tool), statistics.median(plain)
+        print(
+            f"{target.weight:42s} tool {tool_ms:7.2f} ms  plain {plain_ms:7.2f} ms"
+            f"  ratio {ratio:.3f}  overhead {statistics.median(overhead):.1f} s/weight"
+        )
+    print(f"ratios {min(ratios):.3f} … {max(ratios):.3f}")
+
+
+if __name__ == "__main__":
+    main()
