@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import data, sidebar, versions
+from dashboard import data, sidebar, speed, versions
 
 # The package logs each fetch and parse; show them in the server's output.
 package_log = logging.getLogger("torchvision_stats")
@@ -29,10 +29,14 @@ navigation = st.navigation(
             icon=":material/compress:",
             url_path="quantization",
         ),
+        st.Page(
+            "app_pages/speed.py", title="Speed on your hardware", icon=":material/speed:", url_path="speed"
+        ),
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
 versions.select()
+speed.select()
 data.begin_run()
 navigation.run()
 # After the page, so the chart reaches the browser first; the sidebar is a separate area anyway.

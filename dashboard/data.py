@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import versions
-from torchvision_stats.data import load, refresh
+from dashboard import speed, versions
+from torchvision_stats.data import facts, load, refresh
 from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.load import DataUnavailable, LoadResult, load_weight_tables
+from torchvision_stats.data.measurement_sets import with_measurements
 from torchvision_stats.data.refresh import BackgroundRefresher
 from torchvision_stats.output import export, formatting
 
@@ -51,13 +52,28 @@ def pinned_generation() -> int:
     return st.session_state.get(GENERATION_KEY, 0)
 
 
+@st.cache_resource(ttl=DATA_TTL, show_spinner=False, max_entries=32)
+def _with_extras(version: str, generation: int, set_id: str, set_version: tuple[int, int]) -> LoadResult:
+    # The docs tables with each weight's facts and the active set's measurements: what every page
+    # offers as columns and metrics. Made again when the data, the set or the set's file changes.
+    del set_version
+    base = _best_at_hand(version, generation)
+    measured = speed.loaded(set_id) if set_id else None
+    return LoadResult(
+        with_measurements(facts.with_facts(base.data), measured), base.source, version, base.messages
+    )
+
+
 def page_data() -> LoadResult:
-    """The data every page shows, for the selected version; a message instead when there is none."""
+    """The data every page shows, for the selected version and measurement set; a message instead
+    when there is none."""
     version = versions.selected()
+    chosen = speed.selected()
+    set_id = chosen.id if chosen else ""
     try:
         # The generation pinned by begin_run: the page and the sidebar of one run show the same
         # data even when a refresh lands in between.
-        result = _best_at_hand(version, pinned_generation())
+        result = _with_extras(version, pinned_generation(), set_id, speed.store().version_of(set_id))
     except DataUnavailable as error:
         st.error(formatting.escape_markdown(str(error)), icon=":material/cloud_off:")
         st.stop()

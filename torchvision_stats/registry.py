@@ -107,72 +107,6 @@ class Category:
         return self.cost_metric if self.cost_metric in set(columns) else self.fallback_cost_metric
 
 
-_ACCURACY = "Share of validation images whose correct class is the top prediction"
-_COCO_MAP = "COCO mean average precision of the predicted"
-_PER_QUALITY = "The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) divided by"
-_OPERATIONS = "Billions of {} operations for one forward pass"
-_HIGHER, _LOWER = Better.HIGHER, Better.LOWER
-# Written as a table, one metric an entry.
-# fmt: off
-METRICS: dict[str, Metric] = {
-    metric.label: metric
-    for metric in (
-        Metric(label="Acc@1", source_headers=("acc@1",), unit="%", better=_HIGHER, number_format="%.3f",
-               description=_ACCURACY + " (top-1 accuracy)."),
-        Metric(label="Acc@5", source_headers=("acc@5",), unit="%", better=_HIGHER, number_format="%.3f",
-               description=f"{_ACCURACY.replace('the top prediction', 'among the top five predictions')}."),
-        Metric(label="Mean IoU", source_headers=("mean iou",), unit="%", better=_HIGHER, number_format="%.1f",
-               description="Intersection over union of predicted and true masks, averaged over classes."),
-        Metric(label="pixelwise Acc", source_headers=("pixelwise acc",), unit="%", better=_HIGHER,
-               number_format="%.1f", description="Share of pixels whose class is predicted correctly."),
-        Metric(label="Box MAP", source_headers=("box map",), unit="", better=_HIGHER, number_format="%.1f",
-               description=f"{_COCO_MAP} boxes (IoU 0.50:0.95)."),
-        Metric(label="Mask MAP", source_headers=("mask map",), unit="", better=_HIGHER, number_format="%.1f",
-               description=f"{_COCO_MAP} instance masks."),
-        Metric(label="Keypoint MAP", source_headers=("keypoint map",), unit="", better=_HIGHER,
-               number_format="%.1f", description=f"{_COCO_MAP} keypoints (OKS)."),
-        Metric(label="Params (M)", source_headers=("params",), unit="M", better=_LOWER, number_format="%.1f",
-               in_millions=True, description="Number of trainable parameters, in millions."),
-        Metric(label="GFLOPS", source_headers=("gflops",), unit="GFLOPS", better=_LOWER,
-               description=f"{_OPERATIONS.format('floating-point')} at the eval resolution."),
-        Metric(label="GIPS", source_headers=("gips",), unit="GIPS", better=_LOWER,
-               description=f"{_OPERATIONS.format('integer')} of the quantized model."),
-        Metric(label="Quality per GFLOP", unit="per GFLOP", better=_HIGHER, ratio_of=(MAIN_METRIC, "GFLOPS"),
-               description=f"{_PER_QUALITY} GFLOPS: quality bought per unit of compute."),
-        Metric(label="Quality per M params", unit="per M params", better=_HIGHER,
-               ratio_of=(MAIN_METRIC, "Params (M)"),
-               description=f"{_PER_QUALITY} Params (M): quality bought per million parameters."),
-    )
-}
-# fmt: on
-DERIVED_METRICS = tuple(metric for metric in METRICS.values() if metric.is_derived)
-
-WEIGHT = Column(
-    label="Weight",
-    description="The weights enum value, e.g. ResNet50_Weights.IMAGENET1K_V2.",
-    source_headers=("weight",),
-    link_to="Docs",
-)
-MODEL = Column(label="Model", description="The model builder function, e.g. resnet50.")
-FAMILY = Column(label="Family", description="The architecture as people name it, e.g. ResNet or Swin V2.")
-MODULE = Column(
-    label="Module", description="The module that holds the builder, e.g. torchvision.models.detection."
-)
-RECIPE = Column(
-    label="Recipe",
-    description="Link to the training recipe.",
-    source_headers=("recipe",),
-    is_link=True,
-    reads="href",
-)
-DOCS = Column(label="Docs", description="Link to the weight's documentation page.", is_link=True)
-
-# Order of the columns in every normalised table: these, with the metrics between Module and Recipe.
-LEADING_TEXT_COLUMNS = (WEIGHT, MODEL, FAMILY, MODULE)
-TRAILING_TEXT_COLUMNS = (RECIPE, DOCS)
-TEXT_COLUMNS = {column.label: column for column in LEADING_TEXT_COLUMNS + TRAILING_TEXT_COLUMNS}
-
-
 # What torchvision's own metadata says of each weight (data/facts.py ships them for the bundled
 # docs versions; measure/metadata.py reads them from an installed torchvision).
 FILE_SIZE = Metric(
@@ -203,7 +137,22 @@ FACT_COLUMNS = {
 NUMERIC_FACTS = ("File size (MB)", "Min input size (px)", "Crop size (px)", "Resize size (px)", "Categories")
 
 # One row of a measurement CSV (python -m torchvision_stats measure): the measured numbers, then
-# what they were measured on. The dashboard offers the first three as metrics (issue: speed pages).
+# what they were measured on. Latency, throughput and peak memory are metrics of the tables too.
+THROUGHPUT = Metric(
+    label="Throughput (inputs/s)",
+    unit="inputs/s",
+    better=Better.HIGHER,
+    number_format="%.2f",
+    description="Inputs per second at the batch size: batch size / median latency.",
+)
+PEAK_MEMORY = Metric(
+    label="Peak memory (MB)",
+    unit="MB",
+    better=Better.LOWER,
+    number_format="%.1f",
+    description="GPU: the most memory torch allocated. CPU: how far the process's peak RSS grew while "
+    "building and running that model.",
+)
 LATENCY = Metric(
     label="Latency (ms)",
     unit="ms",
@@ -211,6 +160,83 @@ LATENCY = Metric(
     number_format="%.3f",
     description="Median wall time of one forward pass of a batch, measured with torch.utils.benchmark.",
 )
+
+
+_ACCURACY = "Share of validation images whose correct class is the top prediction"
+_COCO_MAP = "COCO mean average precision of the predicted"
+_PER_QUALITY = "The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) divided by"
+_OPERATIONS = "Billions of {} operations for one forward pass"
+_HIGHER, _LOWER = Better.HIGHER, Better.LOWER
+# Written as a table, one metric an entry.
+# fmt: off
+METRICS: dict[str, Metric] = {
+    metric.label: metric
+    for metric in (
+        Metric(label="Acc@1", source_headers=("acc@1",), unit="%", better=_HIGHER, number_format="%.3f",
+               description=_ACCURACY + " (top-1 accuracy)."),
+        Metric(label="Acc@5", source_headers=("acc@5",), unit="%", better=_HIGHER, number_format="%.3f",
+               description=f"{_ACCURACY.replace('the top prediction', 'among the top five predictions')}."),
+        Metric(label="Mean IoU", source_headers=("mean iou",), unit="%", better=_HIGHER, number_format="%.1f",
+               description="Intersection over union of predicted and true masks, averaged over classes."),
+        Metric(label="pixelwise Acc", source_headers=("pixelwise acc",), unit="%", better=_HIGHER,
+               number_format="%.1f", description="Share of pixels whose class is predicted correctly."),
+        Metric(label="Box MAP", source_headers=("box map",), unit="", better=_HIGHER, number_format="%.1f",
+               description=f"{_COCO_MAP} boxes (IoU 0.50:0.95)."),
+        Metric(label="Mask MAP", source_headers=("mask map",), unit="", better=_HIGHER, number_format="%.1f",
+               description=f"{_COCO_MAP} instance masks."),
+        Metric(label="Keypoint MAP", source_headers=("keypoint map",), unit="", better=_HIGHER,
+               number_format="%.1f", description=f"{_COCO_MAP} keypoints (OKS)."),
+        Metric(label="Params (M)", source_headers=("params",), unit="M", better=_LOWER, number_format="%.1f",
+               in_millions=True, description="Number of trainable parameters, in millions."),
+        Metric(label="GFLOPS", source_headers=("gflops",), unit="GFLOPS", better=_LOWER,
+               description=f"{_OPERATIONS.format('floating-point')} at the eval resolution."),
+        Metric(label="GIPS", source_headers=("gips",), unit="GIPS", better=_LOWER,
+               description=f"{_OPERATIONS.format('integer')} of the quantized model."),
+        # Not on the docs page: joined from the weight facts and the active measurement set.
+        FILE_SIZE,
+        LATENCY,
+        THROUGHPUT,
+        PEAK_MEMORY,
+        Metric(label="Quality per GFLOP", unit="per GFLOP", better=_HIGHER, ratio_of=(MAIN_METRIC, "GFLOPS"),
+               description=f"{_PER_QUALITY} GFLOPS: quality bought per unit of compute."),
+        Metric(label="Quality per M params", unit="per M params", better=_HIGHER,
+               ratio_of=(MAIN_METRIC, "Params (M)"),
+               description=f"{_PER_QUALITY} Params (M): quality bought per million parameters."),
+        Metric(label="Quality per ms", unit="per ms", better=_HIGHER, ratio_of=(MAIN_METRIC, "Latency (ms)"),
+               description=f"{_PER_QUALITY} the measured latency: quality bought per millisecond."),
+    )
+}
+# The measured metrics a measurement set adds to the tables (rows without a measurement: NaN).
+MEASURED_METRICS = (LATENCY.label, THROUGHPUT.label, PEAK_MEMORY.label)
+# fmt: on
+DERIVED_METRICS = tuple(metric for metric in METRICS.values() if metric.is_derived)
+
+WEIGHT = Column(
+    label="Weight",
+    description="The weights enum value, e.g. ResNet50_Weights.IMAGENET1K_V2.",
+    source_headers=("weight",),
+    link_to="Docs",
+)
+MODEL = Column(label="Model", description="The model builder function, e.g. resnet50.")
+FAMILY = Column(label="Family", description="The architecture as people name it, e.g. ResNet or Swin V2.")
+MODULE = Column(
+    label="Module", description="The module that holds the builder, e.g. torchvision.models.detection."
+)
+RECIPE = Column(
+    label="Recipe",
+    description="Link to the training recipe.",
+    source_headers=("recipe",),
+    is_link=True,
+    reads="href",
+)
+DOCS = Column(label="Docs", description="Link to the weight's documentation page.", is_link=True)
+
+# Order of the columns in every normalised table: these, with the metrics between Module and Recipe.
+LEADING_TEXT_COLUMNS = (WEIGHT, MODEL, FAMILY, MODULE)
+TRAILING_TEXT_COLUMNS = (RECIPE, DOCS)
+TEXT_COLUMNS = {column.label: column for column in LEADING_TEXT_COLUMNS + TRAILING_TEXT_COLUMNS}
+
+
 MEASUREMENT_COLUMNS = {
     column.label: column
     for column in (
@@ -223,21 +249,8 @@ MEASUREMENT_COLUMNS = {
             number_format="%.3f",
             description="90th percentile of the timed blocks' per-batch times.",
         ),
-        Metric(
-            label="Throughput (inputs/s)",
-            unit="inputs/s",
-            better=Better.HIGHER,
-            number_format="%.2f",
-            description="Inputs per second at the batch size: batch size / median latency.",
-        ),
-        Metric(
-            label="Peak memory (MB)",
-            unit="MB",
-            better=Better.LOWER,
-            number_format="%.1f",
-            description="GPU: the most memory torch allocated. CPU: how far the process's peak RSS grew "
-            "while building and running that model.",
-        ),
+        THROUGHPUT,
+        PEAK_MEMORY,
         Metric(
             label="Build time (s)",
             unit="s",
@@ -263,6 +276,17 @@ MEASUREMENT_COLUMNS = {
         Column(label="Error", description="Why the weight could not be measured; empty when it was."),
     )
 }
+
+# Weights whose own licence restricts their use: the mark people must see before shipping them.
+LICENCE_NAMES = {"https://github.com/facebookresearch/SWAG/blob/main/LICENSE": "CC-BY-NC 4.0"}
+
+
+def licence_mark(url: str) -> str:
+    """ "CC-BY-NC 4.0: not for commercial use" for a weight with its own licence; "" for none."""
+    if not url:
+        return ""
+    name = LICENCE_NAMES.get(url, "its own licence")
+    return f"{name}: not for commercial use" if "NC" in name else f"{name}: read it before use"
 
 
 def delta_label(label: str) -> str:

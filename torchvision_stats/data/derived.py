@@ -23,7 +23,10 @@ def with_derived_metrics(table: pd.DataFrame, category: registry.Category) -> pd
             bottom = table[denominator].where(table[denominator] > 0)
             extended[metric.label] = (table[numerator] / bottom).astype("float64")
     present = [label for label in registry.METRICS if label in extended.columns]
-    return extended[registry.table_columns(present)]
+    ordered = registry.table_columns(present)
+    others = [label for label in extended.columns if label not in ordered]  # facts, set context
+    trailing = [c.label for c in registry.TRAILING_TEXT_COLUMNS]
+    return extended[[c for c in ordered if c not in trailing] + others + trailing]
 
 
 def add_derived_metrics(data: WeightTables) -> WeightTables:

@@ -8,6 +8,8 @@ so in one line on stderr, exits 1 and writes nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -50,7 +52,42 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--resume", action="store_true", help="continue FILE: measure only what it lacks")
     parser.add_argument("--version", default="main", help="docs version whose weights to measure")
+    parser.add_argument(
+        "--progress",
+        choices=("bar", "json"),
+        default="bar",
+        help="a progress bar on stderr (default), or one JSON line per event on stdout (for the dashboard)",
+    )
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+
+
+@contextlib.contextmanager
+def _bar_progress(total: int, already: int):
+    from tqdm import tqdm  # in the measure extra, like torch
+
+    with tqdm(total=total, initial=already, file=sys.stderr, unit="weight", dynamic_ncols=True) as bar:
+        yield (
+            (lambda target: bar.set_postfix_str(target.weight, refresh=True)),
+            (lambda target, row: bar.update(1)),
+        )
+
+
+@contextlib.contextmanager
+def _json_progress(total: int, already: int):
+    """One JSON object a line on stdout: what the dashboard's background run reads."""
+    done = already
+
+    def emit(**event: object) -> None:
+        print(json.dumps(event), flush=True)
+
+    def on_done(target, row) -> None:
+        nonlocal done
+        done += 1
+        emit(event="done", done=done, total=total, weight=target.weight, error=row.get("Error", ""))
+
+    emit(event="start", done=done, total=total)
+    yield (lambda target: emit(event="measuring", done=done, total=total, weight=target.weight)), on_done
+    emit(event="finished", done=done, total=total)
 
 
 class Refused(Exception):
@@ -106,22 +143,14 @@ def main(arguments: argparse.Namespace) -> int:
     except Refused as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
-    from tqdm import tqdm  # in the measure extra, like torch
-
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     started = time.monotonic()
-    already = (
-        len({t.weight for t in targets} & set(measured_weights(arguments.out))) if arguments.resume else 0
-    )
-    with tqdm(total=len(targets), initial=already, file=sys.stderr, unit="weight", dynamic_ncols=True) as bar:
+    done = set(measured_weights(arguments.out)) if arguments.resume else set()
+    report = _json_progress if arguments.progress == "json" else _bar_progress
+    with report(len(targets), len({t.weight for t in targets} & done)) as (on_start, on_done):
         summary = runner.run(
-            targets,
-            settings,
-            arguments.out,
-            resume=arguments.resume,
-            on_start=lambda target: bar.set_postfix_str(target.weight, refresh=True),
-            on_done=lambda target, row: bar.update(1),
+            targets, settings, arguments.out, resume=arguments.resume, on_start=on_start, on_done=on_done
         )
     minutes = (time.monotonic() - started) / 60
     print(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import platform
+import subprocess
+import sys
 from pathlib import Path
 
 DEVICES = ("cpu", "cuda", "mps")
@@ -11,6 +15,14 @@ INSTALL_HINT = (
     "measuring needs torch and torchvision: pip install 'torchvision-stats[measure]' "
     "(in this repo: make install-measure)"
 )
+
+
+SWITCH = "TVSTATS_MEASURE"  # "off" on shared deployments: no runs from the dashboard
+
+
+def measuring_allowed() -> bool:
+    """False when TVSTATS_MEASURE=off: the dashboard offers upload and viewing, not runs."""
+    return os.environ.get(SWITCH, "").strip().lower() != "off"
 
 
 def torch_available() -> bool:
@@ -38,3 +50,13 @@ def cpu_name() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def available_devices_in_child() -> list[str]:
+    """available_devices() asked of a child process, so the asking process never imports torch."""
+    script = (
+        "import json; from torchvision_stats.measure.environment import available_devices; "
+        "print(json.dumps(available_devices()))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    return json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else ["cpu"]

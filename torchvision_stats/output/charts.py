@@ -33,12 +33,21 @@ def _formatted(label: str, values: list) -> list[str]:
     return [f"{name}: {metric.format(value)}" for value in values]
 
 
-def hover_texts(table: pd.DataFrame) -> list[str]:
-    """One label per row: the weight in bold, its family and every metric of the row."""
+def hover_texts(table: pd.DataFrame, measured_on: str = "") -> list[str]:
+    """One label per row: the weight in bold, its family, every metric of the row, where its speed
+    was measured (`measured_on`, for rows with a latency) and its licence mark, if it has one."""
     weights = [f"<b>{html.escape(str(w))}</b>" for w in table[WEIGHT].fillna("").tolist()]
     families = [f"Family: {html.escape(str(f))}" for f in table[FAMILY].fillna("–").tolist()]
     metric_lines = [_formatted(label, table[label].tolist()) for label in registry.metric_columns(table)]
-    return ["<br>".join(parts) for parts in zip(weights, families, *metric_lines, strict=True)]
+    labels = ["<br>".join(parts) for parts in zip(weights, families, *metric_lines, strict=True)]
+    latency = table[registry.LATENCY.label].tolist() if registry.LATENCY.label in table.columns else []
+    licences = table["License"].fillna("").tolist() if "License" in table.columns else []
+    for index in range(len(labels)):
+        if measured_on and latency and latency[index] == latency[index]:
+            labels[index] += f"<br>Measured on {html.escape(measured_on)}"
+        if licences and licences[index]:
+            labels[index] += f"<br>⚠ {html.escape(registry.licence_mark(licences[index]))}"
+    return labels
 
 
 def _marker_sizes(values: pd.Series, full_range: tuple[float, float] | None) -> list[float]:
@@ -60,6 +69,7 @@ def scatter_figure(
     *,
     size_range: tuple[float, float] | None = None,
     families: list[str] | None = None,
+    measured_on: str = "",
 ) -> go.Figure:
     """A scatter of `view.y` against `view.x`, one trace per family when coloured by family.
 
@@ -93,7 +103,7 @@ def scatter_figure(
                 "mode": "markers",
                 "name": html.escape(str(family)),
                 "marker": marker,
-                "text": hover_texts(rows),
+                "text": hover_texts(rows, measured_on),
                 "customdata": rows[WEIGHT].tolist(),
                 "hovertemplate": "%{text}<extra></extra>",
                 "showlegend": view.color == FAMILY,
@@ -206,3 +216,53 @@ def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
         "height": 60 + 28 * len(ordered),
     }
     return go.Figure({"data": [trace], "layout": layout}, _validate=False)
+
+
+def proxy_figure(table: pd.DataFrame, proxy: str, measured: str, measured_on: str) -> go.Figure:
+    """Measured latency against the docs' proxy, log-log, one point per weight with both."""
+    both = table[table[[proxy, measured]].notna().all(axis=1)]
+    trace = {
+        "type": "scatter",
+        "mode": "markers",
+        "x": both[proxy].tolist(),
+        "y": both[measured].tolist(),
+        "text": hover_texts(both),
+        "customdata": both[WEIGHT].tolist(),
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": MARKER_SIZE, "color": FAMILY_COLORS[0], "opacity": 0.85},
+    }
+    layout = {
+        "xaxis": {"title": {"text": registry.axis_title(proxy)}, "type": "log"},
+        "yaxis": {
+            "title": {"text": f"{registry.axis_title(measured)} on {html.escape(measured_on)}"},
+            "type": "log",
+        },
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "height": 460,
+        "hovermode": "closest",
+    }
+    return go.Figure({"data": [trace], "layout": layout}, _validate=False)
+
+
+def across_sets_figure(latencies: pd.DataFrame) -> go.Figure:
+    """Grouped bars: for each weight, its latency on each set."""
+    traces = [
+        {
+            "type": "bar",
+            "name": html.escape(str(label)),
+            "x": rows[WEIGHT].tolist(),
+            "y": rows[registry.LATENCY.label].tolist(),
+            "customdata": [html.escape(str(name)) for name in rows["Device name"]],
+            "hovertemplate": "%{x}<br>%{y:.3f} ms on %{customdata}<extra></extra>",
+            "marker": {"color": FAMILY_COLORS[number % len(FAMILY_COLORS)]},
+        }
+        for number, (label, rows) in enumerate(latencies.groupby("Set", sort=False))
+    ]
+    layout = {
+        "barmode": "group",
+        "yaxis": {"title": {"text": registry.axis_title(registry.LATENCY.label)}, "type": "log"},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "height": 460,
+        "legend": {"title": {"text": "Measured on"}},
+    }
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)

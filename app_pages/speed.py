@@ -1,0 +1,85 @@
+"""Speed on your hardware: measure weights here or upload sets measured elsewhere, and see how far
+the docs' GFLOPS are from measured latency, and how machines compare."""
+
+import streamlit as st
+
+from dashboard import data, measuring, speed
+from torchvision_stats import registry
+from torchvision_stats.measure import environment
+from torchvision_stats.output import charts, formatting
+from torchvision_stats.questions import speed as speed_questions
+
+result = data.page_data()
+tables = result.data.tables
+active = speed.selected()
+
+st.title("Speed on your hardware")
+st.caption(
+    "The docs' GFLOPS and parameter counts are proxies; measured latency is what you decide by. Measure "
+    "weights on this machine, or upload a CSV made with the CLI on another (a GPU server, say)."
+)
+
+st.subheader("Measure")
+if not environment.measuring_allowed():
+    st.info(
+        "Measuring is switched off on this server (TVSTATS_MEASURE=off). Upload a set measured elsewhere."
+    )
+elif not environment.torch_available():
+    st.info(
+        "Measuring needs torch and torchvision: `pip install 'torchvision-stats[measure]'` (in this "
+        "repo: `make install-measure`), then restart the app. Uploading a set measured elsewhere works "
+        "without them.",
+        icon=":material/download:",
+    )
+else:
+    measuring.run_form(tables)
+measuring.progress_panel()
+
+st.subheader("Measurement sets")
+measuring.set_manager({w for table in tables.values() for w in table[registry.WEIGHT.label]})
+
+if active is None:
+    st.stop()
+st.subheader("GFLOPS against measured latency")
+st.caption(formatting.markdown("Latency measured on {}: {}.", active.label, active.describe()))
+slug = st.selectbox(
+    "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key="speed.proxy-category"
+)
+table = tables[slug]
+proxy = registry.CATEGORIES[slug].cost_in(table.columns)
+rho, count = speed_questions.rank_correlation(table, proxy)
+if count < 3:
+    st.info(formatting.markdown("This set has fewer than three {} weights with a latency.", slug))
+else:
+    st.plotly_chart(
+        charts.proxy_figure(table, proxy, registry.LATENCY.label, active.label), key="speed.proxy"
+    )
+    st.markdown(
+        formatting.markdown(
+            "Rank correlation of {} and measured latency (Spearman): **{:.2f}** over {} weights.",
+            proxy,
+            rho,
+            count,
+        )
+    )
+    st.caption("Where the proxy misleads most: a positive difference is slower than its GFLOPS rank says.")
+    st.dataframe(speed_questions.rank_differences(table, proxy), hide_index=True)
+
+st.subheader("Across machines")
+sets = {info.id: info for info in speed.sets()}
+chosen_sets = st.multiselect(
+    "Sets", list(sets), default=list(sets)[:3], format_func=lambda i: sets[i].label, key="speed.compare-sets"
+)
+every_weight = [w for t in tables.values() for w in t[registry.WEIGHT.label]]
+defaults = [
+    w for w in ("ResNet50_Weights.IMAGENET1K_V2", "ConvNeXt_Tiny_Weights.IMAGENET1K_V1") if w in every_weight
+]
+picked = st.multiselect(
+    "Weights", every_weight, default=defaults, max_selections=12, key="speed.compare-weights"
+)
+latencies = speed_questions.across_sets({sets[i].label: speed.loaded(i).table for i in chosen_sets}, picked)
+if latencies.empty:
+    st.info("None of these weights is measured in the chosen sets.")
+else:
+    st.plotly_chart(charts.across_sets_figure(latencies), key="speed.across")
+    st.dataframe(latencies, hide_index=True)

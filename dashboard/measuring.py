@@ -1,0 +1,143 @@
+"""The Speed page's panels: a measuring run (form, progress, cancel) and the sets (upload, rename,
+delete, download)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import speed, versions
+from torchvision_stats import registry
+from torchvision_stats.data.measurement_sets import InvalidMeasurements, listing
+from torchvision_stats.measure import environment, runner
+from torchvision_stats.measure.job import Progress
+from torchvision_stats.output import formatting
+from torchvision_stats.questions import speed as speed_questions
+
+MAX_WEIGHTS_PER_RUN = 40  # a run from the page: minutes, not hours, on a laptop
+
+
+@st.cache_resource(show_spinner=False)
+def devices() -> list[str]:
+    """What torch reports available, asked once per server of a child process (no torch here)."""
+    return environment.available_devices_in_child()
+
+
+def _duration(seconds: float | None) -> str:
+    return "…" if seconds is None else str(timedelta(seconds=int(seconds)))
+
+
+@st.fragment(run_every=timedelta(seconds=1))
+def progress_panel() -> None:
+    """The running job's progress, redrawn every second; the whole page when a weight finishes."""
+    status: Progress = speed.background_run().status()
+    if status.done != st.session_state.get("speed.seen-done", status.done):
+        st.session_state["speed.seen-done"] = status.done
+        st.rerun(scope="app")  # the new row is in the set: show it on the charts below
+    st.session_state["speed.seen-done"] = status.done
+    if status.running:
+        text = formatting.markdown(
+            "{} of {} measured · now {} · {} elapsed · {} left",
+            status.done,
+            status.total,
+            status.current or "starting",
+            _duration(status.elapsed_s),
+            _duration(status.eta_s),
+        )
+        st.progress(status.done / max(status.total, 1), text=text)
+        if st.button("Cancel", icon=":material/stop:", key="speed.cancel"):
+            speed.background_run().cancel()
+    elif status.outcome:
+        st.caption(
+            formatting.markdown(
+                "Last run: {} ({} of {} weights, {} failed).",
+                status.outcome,
+                status.done,
+                status.total,
+                status.failed,
+            )
+        )
+
+
+def run_form(tables: dict[str, pd.DataFrame]) -> None:
+    """Choose weights, device, batch size and threads; *Measure* starts the server's one run."""
+    status = speed.background_run().status()
+    if status.running:
+        st.info(
+            "A measuring run is in progress on this server; its progress is below.", icon=":material/timer:"
+        )
+        return
+    row = st.columns([1.2, 3])
+    slug = row[0].selectbox(
+        "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key="speed.category"
+    )
+    table = tables[slug]
+    weights = row[1].multiselect(
+        "Weights to measure",
+        table[registry.WEIGHT.label].tolist(),
+        default=speed_questions.frontier_weights(table, registry.CATEGORIES[slug])[:MAX_WEIGHTS_PER_RUN],
+        max_selections=MAX_WEIGHTS_PER_RUN,
+        key=f"speed.weights.{slug}",
+        help="The category's Pareto frontier (cost against quality) to start with; type to search.",
+    )
+    settings_row = st.columns(3)
+    device = settings_row[0].selectbox("Device", devices(), key="speed.device")
+    batch = settings_row[1].number_input("Batch size", min_value=1, max_value=256, value=1, key="speed.batch")
+    cores = runner.usable_cores()
+    threads = settings_row[2].number_input(
+        "Threads", min_value=1, max_value=cores, value=cores, key="speed.threads"
+    )
+    if st.button(
+        "Measure", icon=":material/play_arrow:", type="primary", disabled=not weights, key="speed.measure"
+    ):
+        settings = runner.Settings(device=device, batch_size=int(batch), threads=int(threads))
+        label = f"{device} · {len(weights)} weights · {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
+        set_id, out = speed.store().start_run(label)
+        if speed.background_run().start(weights, settings, out, set_id, versions.selected()):
+            st.session_state[speed.KEY] = set_id
+        st.rerun()
+
+
+def set_manager(known_weights: set[str]) -> None:
+    """Upload a CSV made elsewhere; rename, delete and download the stored sets."""
+    upload = st.file_uploader(
+        "Upload a measurement CSV (made with python -m torchvision_stats measure)",
+        type=["csv"],
+        key="speed.upload",
+    )
+    if upload is not None and st.session_state.get("speed.uploaded") != upload.file_id:
+        st.session_state["speed.uploaded"] = upload.file_id
+        try:
+            info = speed.store().add(
+                upload.getvalue(), upload.name.removesuffix(".csv"), "upload", known_weights
+            )
+        except InvalidMeasurements as error:
+            st.error(formatting.markdown("{} Nothing was stored.", str(error)), icon=":material/error:")
+        else:
+            st.session_state[speed.KEY] = info.id
+            st.rerun()
+    sets = speed.sets()
+    st.dataframe(listing(sets), hide_index=True)
+    labels = {info.id: info.label for info in sets}
+    chosen = st.selectbox("Set", list(labels), format_func=labels.get, key="speed.manage")
+    actions = st.columns([2, 1, 1, 1])
+    new_label = actions[0].text_input("New name", key="speed.new-name", max_chars=80)
+    stored = chosen is not None and not chosen.startswith("reference-")
+    if actions[1].button("Rename", disabled=not (stored and new_label.strip()), key="speed.rename"):
+        speed.store().rename(chosen, new_label)
+        st.rerun()
+    if actions[2].button("Delete", disabled=not stored, key="speed.delete"):
+        speed.store().delete(chosen)
+        st.rerun()
+    if chosen is not None:
+        actions[3].download_button(
+            "Download",
+            data=speed.store().csv_bytes(chosen),
+            file_name=f"{chosen}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="speed.download",
+            icon=":material/download:",
+        )
