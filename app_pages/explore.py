@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import sidebar, url_state, versions, widgets
+from dashboard import sidebar, speed, url_state, versions, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import charts, controls, formatting, view_state
 from torchvision_stats.questions import analysis
@@ -41,8 +41,9 @@ with chart_area:
         st.error(formatting.escape_markdown(str(error)), icon=":material/error:")
         shown = table.iloc[0:0]
     size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
+    measured_on = speed.selected().describe() if speed.selected() else ""
     event = st.plotly_chart(
-        charts.scatter_figure(shown, view, size_range=size_range, families=families),
+        charts.scatter_figure(shown, view, size_range=size_range, families=families, measured_on=measured_on),
         key="explore.chart",
         on_select="rerun",
         selection_mode=("box", "lasso"),

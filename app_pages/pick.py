@@ -58,6 +58,9 @@ else:
                 )
             )
             st.markdown(formatting.escape_markdown(reason))
+            mark = registry.licence_mark(str(row.get("License") or ""))
+            if mark:
+                st.warning(formatting.escape_markdown(mark), icon=":material/gavel:")
             widgets.weight_snippet(row)
     st.subheader("Every weight that fits")
     widgets.show_table(picked.ranked)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, sidebar, widgets
+from dashboard import data, sidebar, speed, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import formatting
 from torchvision_stats.output.charts import quantization_figure
@@ -34,6 +34,15 @@ if not pairs.empty:
     st.plotly_chart(quantization_figure(pairs), key="quantization.chart", config={"displaylogo": False})
     widgets.show_table(pairs)
     widgets.csv_download("Download pairs as CSV", pairs, "quantization-pairs.csv", "quantization.download")
+    if quantization.SPEED_UP in pairs.columns and pairs[quantization.SPEED_UP].notna().any():
+        st.caption(
+            formatting.markdown(
+                "Speed-up: the float weight's latency over the quantized one's, both measured on {} "
+                "(median {:.2f}×).",
+                speed.selected().label,
+                pairs[quantization.SPEED_UP].median(),
+            )
+        )
     if quantization.same_operation_counts(pairs):
         st.caption(
             "In every pair the quantized weight's GIPS equal the float model's GFLOPS: quantization "

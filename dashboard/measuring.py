@@ -96,7 +96,7 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         label = f"{device} · {len(weights)} weights · {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
         set_id, out = speed.store().start_run(label)
         if speed.background_run().start(weights, settings, out, set_id, versions.selected()):
-            st.session_state[speed.KEY] = set_id
+            speed.make_active(set_id)
         st.rerun()
 
 
@@ -109,15 +109,21 @@ def set_manager(known_weights: set[str]) -> None:
     )
     if upload is not None and st.session_state.get("speed.uploaded") != upload.file_id:
         st.session_state["speed.uploaded"] = upload.file_id
+        name = upload.name.removesuffix(".csv")
         try:
-            info = speed.store().add(
-                upload.getvalue(), upload.name.removesuffix(".csv"), "upload", known_weights
-            )
+            info, problems = speed.store().add(upload.getvalue(), name, "upload", known_weights)
         except InvalidMeasurements as error:
-            st.error(formatting.markdown("{} Nothing was stored.", str(error)), icon=":material/error:")
+            st.session_state["speed.upload-message"] = ("error", f"{error} Nothing was stored.")
         else:
-            st.session_state[speed.KEY] = info.id
-            st.rerun()
+            speed.make_active(info.id)
+            st.session_state["speed.upload-message"] = (
+                "info",
+                " ".join([f"Stored as “{info.label}”.", *problems]),
+            )
+        st.rerun()
+    kind, message = st.session_state.get("speed.upload-message", ("", ""))
+    if kind:
+        (st.error if kind == "error" else st.info)(formatting.escape_markdown(message))
     sets = speed.sets()
     st.dataframe(listing(sets), hide_index=True)
     labels = {info.id: info.label for info in sets}

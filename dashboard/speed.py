@@ -10,6 +10,7 @@ from torchvision_stats.measure.job import BackgroundRun
 from torchvision_stats.output import formatting
 
 KEY = "speed"
+PENDING = "speed.pending"  # a set to make active on the next run (a page cannot set a drawn widget)
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,6 +64,8 @@ def select() -> SetInfo | None:
         return None
     ids = [info.id for info in available]
     labels = {info.id: info.label for info in available}
+    if st.session_state.get(PENDING) in ids:  # a run's set has its first row, or an upload is stored
+        st.session_state[KEY] = st.session_state.pop(PENDING)
     if KEY not in st.session_state:
         requested = st.query_params.get(KEY, ids[0])
         if requested not in ids:
@@ -87,6 +90,11 @@ def select() -> SetInfo | None:
     else:
         st.query_params[KEY] = st.session_state[KEY]
     return selected()
+
+
+def make_active(set_id: str) -> None:
+    """Show `set_id` from the next run on (as soon as it holds a row)."""
+    st.session_state[PENDING] = set_id
 
 
 def url_entry() -> dict[str, str]:

@@ -294,6 +294,13 @@ def delta_label(label: str) -> str:
     return f"Δ {label}"
 
 
+SPEED_UP = Metric(
+    label="Speed-up (×)",
+    unit="×",
+    better=Better.HIGHER,
+    number_format="%.2f",
+    description="The float weight's measured latency over the quantized weight's, on the same machine.",
+)
 # Columns the questions add to a table.
 PARETO_OPTIMAL = Column(
     label="Pareto-optimal",
@@ -306,6 +313,7 @@ COMPUTED_COLUMNS = {
     for column in (
         PARETO_OPTIMAL,
         MISSES,
+        SPEED_UP,
         *(
             Metric(
                 label=delta_label(label),

@@ -193,16 +193,17 @@ class SetStore:
 
     def add(
         self, raw: bytes, label: str | None, source: str, known_weights: set[str] | None = None
-    ) -> SetInfo:
-        """Validate and store a set; InvalidMeasurements (nothing stored) when it cannot be used."""
-        table, _ = parse(raw, known_weights)
+    ) -> tuple[SetInfo, list[str]]:
+        """Validate and store a set: its info and what to tell the user about it (weights the docs
+        do not list); InvalidMeasurements (nothing stored) when it cannot be used."""
+        table, problems = parse(raw, known_weights)
         context = _context(table)
         label = (label or "").strip()[:80] or f"{context['device_name']} · {context['measured_at'][:10]}"
         set_id = self._new_id(label)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / f"{set_id}.csv").write_bytes(raw)
         self._write_meta(set_id, label, source)
-        return self.load(set_id).info
+        return self.load(set_id).info, problems
 
     def start_run(self, label: str) -> tuple[str, Path]:
         """An id and the CSV path a run from the dashboard appends its rows to."""

@@ -143,6 +143,11 @@ def comparison(rows: list[tuple[str, pd.Series]]) -> pd.DataFrame:
     weight's category does not report is NaN.
     """
     labels = [label for label in registry.METRICS if any(label in row.index for _, row in rows)]
+    facts = [
+        label
+        for label in registry.FACT_COLUMNS
+        if label not in registry.METRICS and any(label in row.index for _, row in rows)
+    ]
     columns = {}
     for slug, row in rows:
         values: dict[str, object] = {
@@ -151,6 +156,7 @@ def comparison(rows: list[tuple[str, pd.Series]]) -> pd.DataFrame:
             MODEL: row.get(MODEL),
         }
         values.update({label: row.get(label, math.nan) for label in labels})
+        values.update({label: row.get(label, math.nan) for label in facts})
         columns[row[WEIGHT]] = values
     return pd.DataFrame(columns)
 

@@ -92,6 +92,8 @@ def pick_weights(
 ) -> PickResult:
     quality = category.main_metric
     cost = category.cost_in(table.columns)
+    if any(c.label == registry.LATENCY.label for c in constraints):
+        cost = registry.LATENCY.label  # a latency limit says what the user pays in: say it in the reasons
     candidates = _families(table, include, exclude)
     candidates = candidates[candidates[quality].notna()]
     fits = pd.Series(True, index=candidates.index)

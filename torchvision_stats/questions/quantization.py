@@ -19,6 +19,8 @@ _QUANTIZED = re.compile(r"^(?P<prefix>\w+?)_QuantizedWeights\.(?P<member>\w+)$")
 _BACKEND = re.compile(r"(?:FBGEMM|QNNPACK|X86|ONEDNN)_")
 COMPARED = ("Acc@1", "Acc@5")
 ACC1_CHANGE = registry.delta_label("Acc@1")
+LATENCY = registry.LATENCY.label
+SPEED_UP = registry.SPEED_UP.label
 
 
 def float_counterpart(quantized_weight: str) -> str | None:
@@ -56,6 +58,11 @@ def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.D
             pair["GFLOPS float"] = base["GFLOPS"]
         if "GIPS" in quantized.columns:
             pair["GIPS quantized"] = row["GIPS"]
+        if LATENCY in quantized.columns and LATENCY in floats.columns:
+            # Both measured in the active set (a CPU set: quantized weights run on the CPU only).
+            pair[f"{LATENCY} float"] = base[LATENCY]
+            pair[f"{LATENCY} quantized"] = row[LATENCY]
+            pair[SPEED_UP] = base[LATENCY] / row[LATENCY] if row[LATENCY] > 0 else float("nan")
         rows.append(pair)
     return pd.DataFrame(rows), pd.DataFrame(unpaired, columns=quantized.columns)
 

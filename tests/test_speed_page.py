@@ -1,0 +1,192 @@
+"""Measured speed in the dashboard (AppTest): measurement sets as metrics everywhere, the sidebar's set
+and its URL key, uploads good and bad, the off switch, and torch missing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+from tests.test_app import point_names, run_app, run_page
+from torchvision_stats.data.measurement_sets import SetStore
+from torchvision_stats.measure import environment
+
+REFERENCES = Path(__file__).parent.parent / "torchvision_stats" / "data" / "reference_speed"
+BUILD_SET = REFERENCES / "build-machine-batch1-float32.csv"
+TWO = ("MobileNet_V3_Small_Weights.IMAGENET1K_V1", "ResNet18_Weights.IMAGENET1K_V1")
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def csv_with(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def two_row_upload(measured_at: str = "2026-12-01T10:00:00Z") -> bytes:
+    """Two rows of a CSV the CLI made (the build machine's reference), as if measured later."""
+    rows = [dict(row, **{"Measured at": measured_at}) for row in rows_of(BUILD_SET) if row["Weight"] in TWO]
+    return csv_with(rows)
+
+
+def test_the_newest_set_is_active_and_explore_plots_latency():
+    app = run_app({"category": "classification", "x": "Latency (ms)"})
+    assert app.selectbox(key="speed").value == "reference-build-machine-batch1-float32"
+    assert app.selectbox(key="explore.x").value == "Latency (ms)"
+    # All 115 classification weights are in the build machine's set; VGG16 features has no Acc@1.
+    assert app.caption[1].value.startswith("114 of 115 weights plotted")
+
+
+def test_the_speed_url_key_picks_the_set_and_unmeasured_rows_are_counted():
+    app = run_app(
+        {
+            "category": "quantized_classification",
+            "x": "Latency (ms)",
+            "speed": "reference-h200-batch1-float32",
+        }
+    )
+    assert app.selectbox(key="speed").value == "reference-h200-batch1-float32"
+    assert point_names(app) == []  # quantized weights run on the CPU only: not in a GPU set
+    assert "0 of 14 weights plotted; 14 without a Latency (ms) or Acc@1 value" in app.caption[
+        1
+    ].value.replace("\\", "")
+    assert app.query_params["speed"] == "reference-h200-batch1-float32"
+
+
+def test_an_uploaded_cli_csv_becomes_the_active_set_everywhere():
+    app = run_page("speed")
+    app.file_uploader(key="speed.upload").upload("laptop.csv", two_row_upload(), "text/csv").run()
+    assert not app.exception
+    assert any("Stored as “laptop”" in i.value for i in app.info)
+    stored = SetStore().list()
+    laptop = next(info for info in stored if info.label == "laptop")
+    assert (laptop.source, laptop.rows) == ("upload", 2)
+    assert app.selectbox(key="speed").value == laptop.id
+    app.switch_page("app_pages/explore.py").run()
+    app.selectbox(key="explore.x").set_value("Latency (ms)").run()
+    assert sorted(point_names(app)) == sorted(TWO)
+    assert (
+        app.caption[1]
+        .value.replace("\\", "")
+        .startswith("2 of 115 weights plotted; 113 without a Latency (ms)")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("junk.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8 text"),
+        ("other.csv", b"name,value\nx,1\n", "does not have the columns of a measurement CSV"),
+        ("text.csv", None, "is not a number"),
+    ],
+)
+def test_a_bad_upload_gets_a_message_and_stores_nothing(name, content, words):
+    if content is None:  # the right columns, a word where a latency belongs
+        rows = rows_of(BUILD_SET)[:2]
+        rows[1]["Latency (ms)"] = "fast"
+        content = csv_with(rows)
+    app = run_page("speed")
+    before = app.selectbox(key="speed").value
+    app.file_uploader(key="speed.upload").upload(name, content, "text/csv").run()
+    assert not app.exception
+    assert any(words in e.value.replace("\\", "") and "Nothing was stored" in e.value for e in app.error)
+    assert [info.source for info in SetStore().list()] == ["reference"] * 4
+    assert app.selectbox(key="speed").value == before
+
+
+def test_weights_the_docs_do_not_list_are_reported_not_dropped():
+    rows = rows_of(BUILD_SET)[:2]
+    rows[1]["Weight"] = "Imaginary_Weights.V9"
+    app = run_page("speed")
+    app.file_uploader(key="speed.upload").upload("mixed.csv", csv_with(rows), "text/csv").run()
+    message = " ".join(i.value for i in app.info).replace("\\", "")
+    assert "1 weights are not listed by these docs (kept, not shown): Imaginary_Weights.V9" in message
+    assert next(info for info in SetStore().list() if info.label == "mixed").rows == 2
+
+
+def test_formula_like_text_in_an_upload_is_neutralised():
+    rows = rows_of(BUILD_SET)[:1]
+    rows[0]["Device name"] = '=HYPERLINK("http://evil.example")'
+    info, _ = SetStore().add(csv_with(rows), "formula", "upload")
+    assert SetStore().load(info.id).table["Device name"].iloc[0].startswith("'=")
+
+
+def test_the_off_switch_hides_measuring_and_keeps_upload(monkeypatch):
+    monkeypatch.setenv(environment.SWITCH, "off")
+    app = run_page("speed")
+    assert any("switched off on this server" in i.value for i in app.info)
+    assert not [b for b in app.button if b.key == "speed.measure"]
+    assert app.file_uploader(key="speed.upload") is not None
+
+
+def test_without_torch_the_page_says_how_to_install_and_keeps_upload(monkeypatch):
+    # The CLI is tested in a real environment without torch (test_measure.py); here the page's branch.
+    monkeypatch.setattr(environment, "torch_available", lambda: False)
+    app = run_page("speed")
+    assert any(
+        "pip install 'torchvision-stats\\[measure\\]'" in i.value or "torchvision-stats[measure]" in i.value
+        for i in app.info
+    )
+    assert not [b for b in app.button if b.key == "speed.measure"]
+    assert app.file_uploader(key="speed.upload") is not None
+
+
+def test_the_proxy_chart_and_its_rank_correlation_on_the_build_set():
+    app = run_page("speed")
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown).replace("\\", "")
+    assert "Rank correlation of GFLOPS and measured latency (Spearman): **0." in text
+    assert "over 115 weights" in text
+    differences = next(frame.value for frame in app.dataframe if "Rank difference" in frame.value.columns)
+    assert len(differences) == 10 and differences["Rank difference"].abs().is_monotonic_decreasing
+
+
+def test_pick_limits_latency_and_says_so():
+    app = run_page("pick", {"category": "classification", "Latency (ms)": "20"})
+    assert app.number_input(key="pick.bound.Latency (ms)").value == 20
+    ranked = app.dataframe[0].value
+    assert len(ranked) and (ranked["Latency (ms)"] <= 20).all()
+    reasons = " ".join(m.value for m in app.markdown).replace("\\", "")
+    assert "Latency (ms)" in reasons
+
+
+def test_a_swag_pick_carries_its_licence_mark():
+    app = run_page("pick", {"category": "classification", "Acc@1": "88.5"})
+    assert any("CC-BY-NC 4.0: not for commercial use" in w.value.replace("\\", "") for w in app.warning)
+
+
+def test_quantization_shows_the_speed_up_on_a_cpu_set():
+    app = run_page("quantization")
+    pairs = app.dataframe[0].value
+    assert pairs["Speed-up (×)"].notna().sum() == 14
+    assert any(
+        "Speed-up: the float weight's latency over the quantized one's" in c.value.replace("\\", "")
+        for c in app.caption
+    )
+
+
+def test_tables_and_compare_show_the_weight_facts():
+    app = run_page("tables")
+    classification = app.dataframe[0].value
+    assert {"File size (MB)", "Crop size (px)", "Resize size (px)", "Categories", "License"} <= set(
+        classification.columns
+    )
+    app = run_page("compare", {"weights": "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1"})
+    table = app.dataframe[0].value
+    assert table.loc["License", "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1"].endswith("SWAG/blob/main/LICENSE")
+    assert table.loc["Crop size (px)", "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1"] == "518"
