@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -311,3 +312,39 @@ def test_the_facts_cover_every_weight_of_the_bundled_pages():
     listed = {w for v in snapshot_versions() for t in load_snapshot(v).tables.values() for w in t["Weight"]}
     assert listed == set(facts.weight_facts()["Weight"])
     assert registry.FILE_SIZE.label in facts.weight_facts().columns
+
+
+def test_a_background_run_reports_progress_and_cancels_with_its_worker(tmp_path):
+    from torchvision_stats.measure.job import BackgroundRun
+
+    run = BackgroundRun()
+    out = tmp_path / "bg.csv"
+    slow = runner.Settings(threads=2, min_run_time=0.1, warmup=2000)  # long enough to cancel in
+    assert run.start([MOBILENET.weight, RESNET50.weight], slow, out, "bg", "main")
+    assert not run.start([MOBILENET.weight], slow, out, "again", "main")  # one at a time
+    deadline = time.monotonic() + 120
+    while run.status().current != MOBILENET.weight and time.monotonic() < deadline:
+        time.sleep(0.2)
+    status = run.status()
+    assert status.running and status.total == 2 and status.current == MOBILENET.weight
+    run.cancel()
+    while run.status().running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert run.status().outcome == "cancelled"
+    leftovers = [
+        entry.name
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and RUN_OR_WORKER.search(_cmdline(entry))
+    ]
+    assert leftovers == []  # the run and its worker are gone
+    assert not out.exists() or read(out) == []
+
+
+RUN_OR_WORKER = re.compile(rb"torchvision_stats(\.measure|\x00measure\x00)")  # the worker, or the CLI run
+
+
+def _cmdline(entry: Path) -> bytes:
+    try:
+        return (entry / "cmdline").read_bytes()
+    except OSError:
+        return b""
