@@ -109,57 +109,52 @@ class Category:
 
 # What torchvision's own metadata says of each weight (data/facts.py ships them for the bundled
 # docs versions; measure/metadata.py reads them from an installed torchvision).
-FILE_SIZE = Metric(
-    label="File size (MB)",
-    unit="MB",
-    better=Better.LOWER,
-    number_format="%.1f",
-    description="Size of the weights file torchvision downloads, in megabytes (torchvision's metadata).",
-)
+# fmt: off
+FILE_SIZE = Metric(label="File size (MB)", unit="MB", better=Better.LOWER, number_format="%.1f",
+                   description="Size of the weights file torchvision downloads, in megabytes "
+                   "(torchvision's metadata).")
+# fmt: on
+def _text_columns(descriptions: dict[str, str]) -> dict[str, Column]:
+    """Plain text columns from label → description."""
+    return {label: Column(label=label, description=text) for label, text in descriptions.items()}
+
+
 FACT_COLUMNS = {
-    column.label: column
-    for column in (
-        FILE_SIZE,
-        Column(
-            label="Min input size (px)", description="The smallest input height and width the model accepts."
-        ),
-        Column(label="Crop size (px)", description="The square crop of the weight's own eval transforms."),
-        Column(label="Resize size (px)", description="The resize of the weight's own eval transforms."),
-        Column(label="Interpolation", description="The interpolation of the weight's own eval transforms."),
-        Column(label="Categories", description="How many classes the weight predicts."),
-        Column(
-            label="License",
-            description="The weight's own licence, when it has one (e.g. the SWAG weights: CC-BY-NC 4.0).",
-            is_link=True,
-        ),
-    )
+    FILE_SIZE.label: FILE_SIZE,
+    **_text_columns(
+        {
+            "Min input size (px)": "The smallest input height and width the model accepts.",
+            "Crop size (px)": "The square crop of the weight's own eval transforms.",
+            "Resize size (px)": "The resize of the weight's own eval transforms.",
+            "Interpolation": "The interpolation of the weight's own eval transforms.",
+            "Categories": "How many classes the weight predicts.",
+        }
+    ),
+    "License": Column(
+        label="License",
+        description="The weight's own licence, when it has one (e.g. the SWAG weights: CC-BY-NC 4.0).",
+        is_link=True,
+    ),
 }
 NUMERIC_FACTS = ("File size (MB)", "Min input size (px)", "Crop size (px)", "Resize size (px)", "Categories")
 
 # One row of a measurement CSV (python -m torchvision_stats measure): the measured numbers, then
 # what they were measured on. Latency, throughput and peak memory are metrics of the tables too.
-THROUGHPUT = Metric(
-    label="Throughput (inputs/s)",
-    unit="inputs/s",
-    better=Better.HIGHER,
-    number_format="%.2f",
-    description="Inputs per second at the batch size: batch size / median latency.",
-)
-PEAK_MEMORY = Metric(
-    label="Peak memory (MB)",
-    unit="MB",
-    better=Better.LOWER,
-    number_format="%.1f",
-    description="GPU: the most memory torch allocated. CPU: how far the process's peak RSS grew while "
-    "building and running that model.",
-)
-LATENCY = Metric(
-    label="Latency (ms)",
-    unit="ms",
-    better=Better.LOWER,
-    number_format="%.3f",
-    description="Median wall time of one forward pass of a batch, measured with torch.utils.benchmark.",
-)
+# fmt: off
+THROUGHPUT = Metric(label="Throughput (inputs/s)", unit="inputs/s", better=Better.HIGHER,
+                    number_format="%.2f",
+                    description="Inputs per second at the batch size: batch size / median latency.")
+PEAK_MEMORY = Metric(label="Peak memory (MB)", unit="MB", better=Better.LOWER, number_format="%.1f",
+                     description="GPU: the most memory torch allocated. CPU: how far the process's "
+                     "peak RSS grew while building and running that model.")
+LATENCY = Metric(label="Latency (ms)", unit="ms", better=Better.LOWER, number_format="%.3f",
+                 description="Median wall time of one forward pass of a batch, measured with "
+                 "torch.utils.benchmark.")
+LATENCY_P90 = Metric(label="Latency p90 (ms)", unit="ms", better=Better.LOWER, number_format="%.3f",
+                     description="90th percentile of the timed blocks' per-batch times.")
+BUILD_TIME = Metric(label="Build time (s)", unit="s", better=Better.LOWER, number_format="%.2f",
+                    description="Time to build the model (random weights, on the CPU).")
+# fmt: on
 
 
 _ACCURACY = "Share of validation images whose correct class is the top prediction"
@@ -238,43 +233,27 @@ TEXT_COLUMNS = {column.label: column for column in LEADING_TEXT_COLUMNS + TRAILI
 
 
 MEASUREMENT_COLUMNS = {
-    column.label: column
-    for column in (
-        WEIGHT,
-        LATENCY,
-        Metric(
-            label="Latency p90 (ms)",
-            unit="ms",
-            better=Better.LOWER,
-            number_format="%.3f",
-            description="90th percentile of the timed blocks' per-batch times.",
-        ),
-        THROUGHPUT,
-        PEAK_MEMORY,
-        Metric(
-            label="Build time (s)",
-            unit="s",
-            better=Better.LOWER,
-            number_format="%.2f",
-            description="Time to build the model (random weights, on the CPU).",
-        ),
-        Column(label="Batch size", description="Inputs per forward pass."),
-        Column(label="Input shape", description="The input the model was given, e.g. 1x3x224x224."),
-        Column(label="Device", description="cpu, cuda or mps."),
-        Column(label="Device name", description="The CPU or GPU model."),
-        Column(label="Threads", description="CPU threads torch used."),
-        Column(
-            label="Dtype",
-            description="float32, bfloat16 or float16 (autocast), or int8 for quantized weights.",
-        ),
-        Column(
-            label="Channels last", description="Whether the model and input used the channels_last layout."
-        ),
-        Column(label="Torch", description="The torch version."),
-        Column(label="Torchvision", description="The torchvision version."),
-        Column(label="Measured at", description="When the weight finished measuring (UTC)."),
-        Column(label="Error", description="Why the weight could not be measured; empty when it was."),
-    )
+    WEIGHT.label: WEIGHT,
+    LATENCY.label: LATENCY,
+    LATENCY_P90.label: LATENCY_P90,
+    THROUGHPUT.label: THROUGHPUT,
+    PEAK_MEMORY.label: PEAK_MEMORY,
+    BUILD_TIME.label: BUILD_TIME,
+    **_text_columns(
+        {
+            "Batch size": "Inputs per forward pass.",
+            "Input shape": "The input the model was given, e.g. 1x3x224x224.",
+            "Device": "cpu, cuda or mps.",
+            "Device name": "The CPU or GPU model.",
+            "Threads": "CPU threads torch used.",
+            "Dtype": "float32, bfloat16 or float16 (autocast), or int8 for quantized weights.",
+            "Channels last": "Whether the model and input used the channels_last layout.",
+            "Torch": "The torch version.",
+            "Torchvision": "The torchvision version.",
+            "Measured at": "When the weight finished measuring (UTC).",
+            "Error": "Why the weight could not be measured; empty when it was.",
+        }
+    ),
 }
 
 # Weights whose own licence restricts their use: the mark people must see before shipping them.
@@ -294,13 +273,11 @@ def delta_label(label: str) -> str:
     return f"Δ {label}"
 
 
-SPEED_UP = Metric(
-    label="Speed-up (×)",
-    unit="×",
-    better=Better.HIGHER,
-    number_format="%.2f",
-    description="The float weight's measured latency over the quantized weight's, on the same machine.",
-)
+# fmt: off
+SPEED_UP = Metric(label="Speed-up (×)", unit="×", better=Better.HIGHER, number_format="%.2f",
+                  description="The float weight's measured latency over the quantized weight's, "
+                  "on the same machine.")
+# fmt: on
 # Columns the questions add to a table.
 PARETO_OPTIMAL = Column(
     label="Pareto-optimal",
