@@ -29,26 +29,11 @@ def _duration(seconds: float | None) -> str:
     return "…" if seconds is None else str(timedelta(seconds=int(seconds)))
 
 
-@st.fragment(run_every=timedelta(seconds=1))
 def progress_panel() -> None:
-    """The running job's progress, redrawn every second; the whole page when a weight finishes."""
+    """The server's run: live progress while it runs (redrawn every second), else how the last ended."""
     status: Progress = speed.background_run().status()
-    if status.done != st.session_state.get("speed.seen-done", status.done):
-        st.session_state["speed.seen-done"] = status.done
-        st.rerun(scope="app")  # the new row is in the set: show it on the charts below
-    st.session_state["speed.seen-done"] = status.done
     if status.running:
-        text = formatting.markdown(
-            "{} of {} measured · now {} · {} elapsed · {} left",
-            status.done,
-            status.total,
-            status.current or "starting",
-            _duration(status.elapsed_s),
-            _duration(status.eta_s),
-        )
-        st.progress(status.done / max(status.total, 1), text=text)
-        if st.button("Cancel", icon=":material/stop:", key="speed.cancel"):
-            speed.background_run().cancel()
+        _live_progress()
     elif status.outcome:
         st.caption(
             formatting.markdown(
@@ -59,6 +44,27 @@ def progress_panel() -> None:
                 status.failed,
             )
         )
+
+
+@st.fragment(run_every=timedelta(seconds=1))
+def _live_progress() -> None:
+    # Only while a run is going: an idle page does not poll.
+    status: Progress = speed.background_run().status()
+    if status.done != st.session_state.get("speed.seen-done", status.done) or not status.running:
+        st.session_state["speed.seen-done"] = status.done
+        st.rerun(scope="app")  # a new row is in the set, or the run ended: redraw the whole page
+    st.session_state["speed.seen-done"] = status.done
+    text = formatting.markdown(
+        "{} of {} measured · now {} · {} elapsed · {} left",
+        status.done,
+        status.total,
+        status.current or "starting",
+        _duration(status.elapsed_s),
+        _duration(status.eta_s),
+    )
+    st.progress(status.done / max(status.total, 1), text=text)
+    if st.button("Cancel", icon=":material/stop:", key="speed.cancel"):
+        speed.background_run().cancel()
 
 
 def run_form(tables: dict[str, pd.DataFrame]) -> None:

@@ -11,6 +11,7 @@ in words and nothing is stored.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -151,6 +152,13 @@ def _context(table: pd.DataFrame) -> dict[str, str]:
     }
 
 
+@functools.cache
+def _reference_manifest() -> dict[str, dict]:
+    # Package data never changes while the process runs: read it once, not on every rerun.
+    manifest = json.loads((_REFERENCES / "sets.json").read_text(encoding="utf-8"))
+    return {"reference-" + Path(entry["file"]).stem: entry for entry in manifest["sets"]}
+
+
 class SetStore:
     """The reference sets and the sets stored in the cache folder."""
 
@@ -158,8 +166,7 @@ class SetStore:
         self.folder = Cache(cache_dir).directory / FOLDER
 
     def _references(self) -> dict[str, dict]:
-        manifest = json.loads((_REFERENCES / "sets.json").read_text(encoding="utf-8"))
-        return {"reference-" + Path(entry["file"]).stem: entry for entry in manifest["sets"]}
+        return _reference_manifest()
 
     def list(self) -> list[SetInfo]:
         """Every set, the newest measurement first."""
