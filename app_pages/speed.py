@@ -3,7 +3,7 @@ the docs' GFLOPS are from measured latency, and how machines compare."""
 
 import streamlit as st
 
-from dashboard import data, measuring, speed
+from dashboard import data, measuring, sets, speed
 from torchvision_stats import registry
 from torchvision_stats.measure import environment
 from torchvision_stats.output import charts, formatting
@@ -36,7 +36,7 @@ else:
 measuring.progress_panel()
 
 st.subheader("Measurement sets")
-measuring.set_manager({w for table in tables.values() for w in table[registry.WEIGHT.label]})
+sets.set_manager({w for table in tables.values() for w in table[registry.WEIGHT.label]})
 
 if active is None:
     st.stop()
@@ -66,9 +66,13 @@ else:
     st.dataframe(speed_questions.rank_differences(table, proxy), hide_index=True)
 
 st.subheader("Across machines")
-sets = {info.id: info for info in speed.sets()}
+available = {info.id: info for info in speed.sets()}
 chosen_sets = st.multiselect(
-    "Sets", list(sets), default=list(sets)[:3], format_func=lambda i: sets[i].label, key="speed.compare-sets"
+    "Sets",
+    list(available),
+    default=list(available)[:3],
+    format_func=lambda i: available[i].label,
+    key="speed.compare-sets",
 )
 every_weight = [w for t in tables.values() for w in t[registry.WEIGHT.label]]
 defaults = [
@@ -77,7 +81,9 @@ defaults = [
 picked = st.multiselect(
     "Weights", every_weight, default=defaults, max_selections=12, key="speed.compare-weights"
 )
-latencies = speed_questions.across_sets({sets[i].label: speed.loaded(i).table for i in chosen_sets}, picked)
+latencies = speed_questions.across_sets(
+    {available[i].label: speed.loaded(i).table for i in chosen_sets}, picked
+)
 if latencies.empty:
     st.info("None of these weights is measured in the chosen sets.")
 else:
