@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import speed, versions
 from torchvision_stats import registry
+from torchvision_stats.data.measurement_sets import InvalidMeasurements
 from torchvision_stats.measure import environment, runner
 from torchvision_stats.measure.job import Progress
 from torchvision_stats.output import formatting
@@ -98,7 +99,11 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
     ):
         settings = runner.Settings(device=device, batch_size=int(batch), threads=int(threads))
         label = f"{device} · {len(weights)} weights · {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
-        set_id, out = speed.store().start_run(label)
+        try:
+            set_id, out = speed.store().start_run(label)
+        except InvalidMeasurements as refusal:
+            st.error(formatting.escape_markdown(str(refusal)), icon=":material/block:")
+            return
         if speed.background_run().start(weights, settings, out, set_id, versions.selected()):
             speed.make_active(set_id)
         st.rerun()

@@ -190,3 +190,30 @@ def test_tables_and_compare_show_the_weight_facts():
     table = app.dataframe[0].value
     assert table.loc["License", "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1"].endswith("SWAG/blob/main/LICENSE")
     assert table.loc["Crop size (px)", "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1"] == "518"
+
+
+def test_stored_sets_are_bounded(monkeypatch):
+    from torchvision_stats.data import measurement_sets
+
+    monkeypatch.setattr(measurement_sets, "MAX_STORED", 2)
+    store = SetStore()
+    upload = two_row_upload()
+    store.add(upload, "one", "upload")
+    store.start_run("a run")
+    with pytest.raises(
+        measurement_sets.InvalidMeasurements, match="2 sets are stored already; delete one first"
+    ):
+        store.add(upload, "three", "upload")
+    with pytest.raises(measurement_sets.InvalidMeasurements, match="delete one first"):
+        store.start_run("another run")
+    assert len(list(store.folder.glob("*.json"))) == 2  # nothing stored by the refusals
+
+
+def test_streamlit_refuses_uploads_over_the_cap_before_reading_them():
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    from torchvision_stats.data.measurement_sets import MAX_BYTES
+
+    streamlit_cap = config["server"]["maxUploadSize"] * 2**20  # Streamlit counts MiB
+    assert MAX_BYTES <= streamlit_cap < MAX_BYTES * 1.1  # never refuses what we accept, reads little more

@@ -28,6 +28,7 @@ from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.measurements import COLUMNS
 
 MAX_BYTES = 5_000_000
+MAX_STORED = 50  # runs and uploads kept in the cache folder; a shared server's disk is not unbounded
 FOLDER = "measurements"
 SOURCES = ("reference", "run", "upload")
 _REFERENCES = resources.files("torchvision_stats.data") / "reference_speed"
@@ -191,6 +192,10 @@ class SetStore:
         table, problems = parse(raw, known_weights)
         return MeasurementSet(SetInfo(set_id, label, source, **_context(table)), table, problems)
 
+    def _check_room(self) -> None:
+        if len(list(self.folder.glob("*.json"))) >= MAX_STORED:
+            raise InvalidMeasurements(f"{MAX_STORED} sets are stored already; delete one first.")
+
     def _new_id(self, label: str) -> str:
         base = _ID.sub("-", label.lower()).strip("-")[:50] or "set"
         candidate, number = base, 2
@@ -204,6 +209,7 @@ class SetStore:
         """Validate and store a set: its info and what to tell the user about it (weights the docs
         do not list); InvalidMeasurements (nothing stored) when it cannot be used."""
         table, problems = parse(raw, known_weights)
+        self._check_room()
         context = _context(table)
         label = (label or "").strip()[:80] or f"{context['device_name']} · {context['measured_at'][:10]}"
         set_id = self._new_id(label)
@@ -214,6 +220,7 @@ class SetStore:
 
     def start_run(self, label: str) -> tuple[str, Path]:
         """An id and the CSV path a run from the dashboard appends its rows to."""
+        self._check_room()
         set_id = self._new_id(label)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._write_meta(set_id, label, "run")
