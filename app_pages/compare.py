@@ -1,12 +1,13 @@
 """Compare: up to six weights from any categories, side by side, best values highlighted."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import data, widgets
+from dashboard import data, finder, widgets
 from dashboard.url_state import PageState
 from torchvision_stats import registry
 from torchvision_stats.output import formatting, view_state
-from torchvision_stats.questions import analysis
+from torchvision_stats.questions import analysis, find
 
 HIGHLIGHT = "background-color: rgba(46, 160, 67, 0.28); font-weight: 600"
 
@@ -18,13 +19,20 @@ category_of = {weight: slug for slug, table in tables.items() for weight in tabl
 
 st.title("Compare")
 widgets.url_notices(notices)
+candidates = [
+    find.Candidate(row[registry.WEIGHT.label], row[registry.MODEL.label], slug)
+    for slug, table in tables.items()
+    for row in table[[registry.WEIGHT.label, registry.MODEL.label]].to_dict("records")
+]
+finder.weight_finder("compare.find", "compare.weights", candidates, view_state.MAX_COMPARED)
 st.multiselect(
     "Weights to compare",
     list(category_of),
     format_func=lambda weight: f"{weight}  ·  {registry.CATEGORIES[category_of[weight]].title}",
     max_selections=view_state.MAX_COMPARED,
-    placeholder="Type to search any weight of any category",
+    placeholder="Or browse: type part of a weight's name",
     key="compare.weights",
+    select_all=False,  # its "Select N matches" made Enter add a batch of weights nobody asked for
 )
 view = state.current(tables)
 if not view.weights:
@@ -44,7 +52,10 @@ rows = [
 if rows:
     side_by_side = analysis.comparison(rows)
     best = analysis.best_in_rows(side_by_side)
-    shown_as_text = side_by_side.map(formatting.display_value)  # one type per column for the grid
+    # Text in each metric's registry format, one type per column for the grid.
+    shown_as_text = side_by_side.apply(
+        lambda row: pd.Series([formatting.cell_text(str(row.name), v) for v in row], index=row.index), axis=1
+    )
     st.dataframe(shown_as_text.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None))
     st.caption(
         "Highlighted: the best value of each metric among the picked weights (higher accuracy and mAP, "

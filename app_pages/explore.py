@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import sidebar, speed, url_state, versions, widgets
+from dashboard import data, sidebar, speed, url_state, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import charts, controls, formatting, view_state
+from torchvision_stats.output import charts, controls, export, formatting, view_state
 from torchvision_stats.questions import analysis
 
 page = url_state.open_category_page("explore", view_state.EXPLORE)
@@ -14,13 +14,13 @@ state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
 metrics = registry.metric_columns(table)
 families = sorted(table[registry.FAMILY.label].dropna().unique())
-sliders = controls.slider_bounds(table)
-# Per docs version and category: another release's table has other ranges.
-range_key = f"explore.range.{versions.selected()}.{view.category}.{{}}".format
-ranges = {
-    label: controls.clamped_range(st.session_state.get(range_key(label)), low, high)
-    for label, (low, high, _) in sliders.items()
-}
+range_controls = controls.range_controls(table)
+held = {label: (low, high) for label, low, high in view.ranges}
+for label, control in range_controls.items():
+    state.set(f"range.{label}", control.held(*held.get(label, (None, None))))
+narrowed = {label: control.held(*held[label]) for label, control in range_controls.items() if label in held}
+worded = {label: analysis.range_words(label, *held[label]) for label in narrowed}
+filters = analysis.Filters(view.q, view.family, narrowed)
 
 st.title("Explore")
 st.caption(
@@ -35,28 +35,45 @@ controls_area, chart_area = st.container(), st.container()
 # The chart is drawn before the controls above it (they already hold this view): the browser
 # gets the figure first, which is what people wait for.
 with chart_area:
+    search_error = ""
     try:
-        shown = analysis.rows_in_view(table, analysis.Filters(view.q, view.family, ranges), view.pareto_axes)
+        shown = analysis.rows_in_view(table, filters, view.pareto_axes)
     except analysis.InvalidSearch as error:
-        st.error(formatting.escape_markdown(str(error)), icon=":material/error:")
-        shown = table.iloc[0:0]
-    size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
-    measured_on = speed.selected().describe() if speed.selected() else ""
-    event = st.plotly_chart(
-        charts.scatter_figure(shown, view, size_range=size_range, families=families, measured_on=measured_on),
-        key="explore.chart",
-        on_select="rerun",
-        selection_mode=("box", "lasso"),
-        config={"displaylogo": False},
+        shown, search_error = table.iloc[0:0], str(error)
+    event = None
+    # When nothing can be drawn, the chart's place says why and how to widen the view.
+    if search_error:
+        st.error(formatting.escape_markdown(search_error), icon=":material/error:")
+    elif not analysis.plottable(shown, [view.x, view.y]).any():
+        reason = analysis.why_nothing_shows(table, filters, worded, view.x, view.y)
+        st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
+    else:
+        size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
+        measured_on = speed.selected().describe() if speed.selected() else ""
+        event = st.plotly_chart(
+            charts.scatter_figure(
+                shown,
+                view,
+                size_range=size_range,
+                families=data.family_order(view.category, families),
+                measured_on=measured_on,
+            ),
+            key="explore.chart",
+            on_select="rerun",
+            selection_mode=("box", "lasso"),
+            config={"displaylogo": False},
+        )
+    summary = charts.plotted_summary(
+        shown, table, view, listed=st.session_state.get("explore.show-table", False)
     )
-    summary = charts.plotted_summary(shown, table, view)
     st.caption(formatting.markdown("{} Drag a box or lasso on the chart to select weights.", summary))
 
 with controls_area:
     axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
-    page.category_select(resets=("x", "y", "family"), where=axes[0])
+    page.category_select(resets=("x", "y", "family", "ranges"), where=axes[0])
     axes[1].selectbox("X axis", metrics, format_func=registry.axis_title, key="explore.x")
-    axes[2].selectbox("Y axis", metrics, format_func=registry.axis_title, key="explore.y")
+    y_metrics = [label for label in metrics if label != view.x]  # never a metric against itself
+    axes[2].selectbox("Y axis", y_metrics, format_func=registry.axis_title, key="explore.y")
     axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key="explore.color")
     sizes = [view_state.NO_SIZE, *metrics]
     axes[4].selectbox("Size by", sizes, format_func=registry.axis_title, key="explore.size")
@@ -79,8 +96,8 @@ with controls_area:
         required=True,
         help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
     )
-    with st.expander("Metric ranges", icon=":material/tune:"):
-        widgets.range_sliders(sliders, ranges, range_key)
+    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(narrowed)):
+        widgets.range_controls(range_controls, "explore.range")
 
 selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
 if selected_weights:
@@ -92,7 +109,9 @@ if selected_weights:
     )
 
 st.subheader(formatting.markdown("Filtered weights ({})", len(shown)))
-widgets.csv_download("Download CSV", shown, f"{view.category}.csv", "explore.download")
+pareto_words = ["pareto"] if view.pareto == "only" else []
+file_name = export.file_name(view.category, [view.q, *view.family, *worded.values(), *pareto_words])
+widgets.csv_download("Download CSV", shown, file_name, "explore.download")
 # Off at first: the table grid is heavy for the browser to load, and the chart comes first.
 if st.toggle("Show them as a table", key="explore.show-table"):
     widgets.show_table(shown)

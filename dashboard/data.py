@@ -7,7 +7,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import speed, versions
-from torchvision_stats.data import facts, load, refresh
+from torchvision_stats.data import facts, load, refresh, snapshot
 from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.load import DataUnavailable, LoadResult, load_weight_tables
 from torchvision_stats.data.measurement_sets import with_measurements
@@ -104,3 +104,10 @@ def _all_tables_zip(version: str, generation: int) -> bytes:
 def all_tables_zip() -> bytes:
     """Every category's CSV and provenance.json, zipped once per data version, not per rerun."""
     return _all_tables_zip(versions.selected(), pinned_generation())
+
+
+def family_order(category: str, families: list[str]) -> list[str]:
+    """The category's families in a fixed order, those of the bundled releases first, so a family
+    keeps its colour in every release and under every filter."""
+    fixed = list(snapshot.bundled_families(category))
+    return fixed + sorted(set(families) - set(fixed))

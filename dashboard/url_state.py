@@ -49,7 +49,8 @@ class PageState(Generic[View]):
         """The validated view, with the widgets set to it before they are drawn."""
         notices: list[str] = []
         if self.key(self.codec.fields[0].name) in st.session_state:
-            view = self.current(context)
+            # What the widgets hold may not fit new data (another docs version lacks GFLOPS): say so.
+            view, notices = self.codec.from_query(self.codec.query_from_widgets(self._widgets()), context)
         elif self._remembered in st.session_state:  # back from another page: widget state was cleared
             view = self.codec.from_query(self.codec.to_query(st.session_state[self._remembered]), context)[0]
         else:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, snippets
+from torchvision_stats.output.controls import RangeControl
 
 
 def column_config(table: pd.DataFrame) -> dict:
@@ -56,26 +57,41 @@ def weight_snippet(row: pd.Series) -> bool:
 
 
 def url_notices(notices: list[str]) -> None:
-    for notice in notices:
-        st.info(formatting.escape_markdown(notice), icon=":material/link_off:")
+    """What of the asked-for view could not be used, in one box however many there are."""
+    if len(notices) == 1:
+        st.info(formatting.escape_markdown(notices[0]), icon=":material/link_off:")
+    elif notices:
+        template = "{} parts of the view could not be used:\n\n" + "\n".join("- {}" for _ in notices)
+        st.info(formatting.markdown(template, len(notices), *notices), icon=":material/link_off:")
 
 
-def range_sliders(
-    sliders: dict[str, tuple[float, float, float]], ranges: dict[str, tuple[float, float]], key_of
-) -> None:
-    """A row of range sliders, one per metric: (low, high, step) bounds, the ranges held now."""
-    for column, (label, (low, high, step)) in zip(
-        st.columns(max(len(sliders), 1)), sliders.items(), strict=False
+def range_controls(controls_by_metric: dict[str, RangeControl], key_prefix: str) -> None:
+    """A row of range controls, one per metric, holding (low, high) under `key_prefix`.<label>:
+    a log-scale select slider of readable stops for metrics spanning decades, else a slider in
+    steps of the metric's precision. Their values are set (by the page) before they are drawn."""
+    for column, control in zip(
+        st.columns(max(len(controls_by_metric), 1)), controls_by_metric.values(), strict=False
     ):
-        column.slider(
-            formatting.escape_markdown(registry.axis_title(label)),
-            min_value=low,
-            max_value=high,
-            value=ranges[label],
-            step=step,
-            key=key_of(label),
-            format=registry.METRICS[label].number_format,
-        )
+        key = f"{key_prefix}.{control.label}"
+        metric = registry.METRICS[control.label]
+        if control.is_log:
+            column.select_slider(
+                formatting.markdown("{} (log scale)", registry.axis_title(control.label)),
+                options=control.stops_with(st.session_state[key]),
+                value=st.session_state[key],  # a pair: what makes it a range control
+                format_func=lambda value: f"{value:g}",
+                key=key,
+            )
+        else:
+            column.slider(
+                formatting.escape_markdown(registry.axis_title(control.label)),
+                min_value=control.low,
+                max_value=control.high,
+                value=st.session_state[key],  # a pair: what makes it a range control
+                step=control.step,
+                key=key,
+                format=metric.number_format,
+            )
 
 
 def code_for_a_chosen_weight(rows: pd.DataFrame, key: str) -> None:

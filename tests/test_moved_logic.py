@@ -63,14 +63,37 @@ def test_quantization_summary_of_the_real_pairs():
     assert largest_drop == pytest.approx(-2.580)
 
 
-def test_slider_bounds_round_outwards_to_a_hundredth_of_the_span():
-    bounds = controls.slider_bounds(parsed_tables("main")["object_detection"])
-    # GFLOPS 0.58 … 280.37: span 279.8, step 1; Box MAP 21.3 … 46.7: span 25.4, step 0.1.
-    assert bounds["GFLOPS"] == (0.0, 281.0, 1.0)
-    assert bounds["Box MAP"] == pytest.approx((21.3, 46.7, 0.1))
-    assert controls.clamped_range((-5.0, 500.0), 0.0, 281.0) == (0.0, 281.0)
-    assert controls.clamped_range((300.0, 400.0), 0.0, 281.0) == (281.0, 281.0)
-    assert controls.clamped_range(None, 0.0, 281.0) == (0.0, 281.0)
+def test_range_controls_run_from_the_datas_own_ends_log_scaled_when_spanning_decades():
+    found = controls.range_controls(parsed_tables("main")["object_detection"])
+    # GFLOPS 0.58 … 280.37: 483× — a log control whose stops include 1, 5, 100 and the ends.
+    gflops = found["GFLOPS"]
+    assert gflops.is_log and (gflops.low, gflops.high) == (0.58, 280.37)
+    assert gflops.stops[0] == 0.58 and gflops.stops[-1] == 280.37
+    assert {0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 100.0, 200.0} <= set(gflops.stops)
+    assert all(0.58 <= stop <= 280.37 for stop in gflops.stops) and list(gflops.stops) == sorted(gflops.stops)
+    # Box MAP 21.3 … 46.7: linear, in steps of its precision (0.1), ends exactly the data's.
+    box_map = found["Box MAP"]
+    assert not box_map.is_log and (box_map.low, box_map.high, box_map.step) == (21.3, 46.7, 0.1)
+    assert gflops.held(None, 5.0) == (0.58, 5.0)
+    assert gflops.held(-5.0, 500.0) == (0.58, 280.37)
+    assert gflops.held(300.0, None) == (280.37, 280.37)
+    assert gflops.stops_with((0.58, 4.3)).count(4.3) == 1  # a linked 4.3 is offered as a stop
+
+
+def test_a_range_url_reads_open_sides_and_refuses_what_holds_nothing():
+    tables = parsed_tables("main")
+    view, notices = view_state.EXPLORE.from_query(
+        {"category": "object_detection", "GFLOPS": ",5", "Box MAP": "30,99", "Params (M)": "1,2,3"}, tables
+    )
+    assert view.ranges == (("Box MAP", 30.0, None), ("GFLOPS", None, 5.0))
+    assert notices == ["“Params (M)=1,2,3” is not a range like 1,5 (or ,5 or 1,); left out."]
+    view, notices = view_state.EXPLORE.from_query({"category": "object_detection", "GFLOPS": "500,"}, tables)
+    assert view.ranges == () and notices == [
+        "“GFLOPS=500,” holds no weight here (GFLOPS runs from 0.58 to 280.37); left out."
+    ]
+    assert view_state.EXPLORE.to_query(
+        view_state.EXPLORE.from_query({"category": "object_detection", "GFLOPS": "0.1,4.3"}, tables)[0]
+    )["GFLOPS"] == ",4.3"
 
 
 def test_pick_within_reads_limits_as_a_page_holds_them():

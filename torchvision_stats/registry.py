@@ -9,6 +9,7 @@ one `Category` entry.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -75,6 +76,18 @@ class Metric(Column):
             return "–"
         text = self.number_format % value
         return f"{text} {self.unit}" if self.unit and self.unit not in self.label else text
+
+    def rounded(self, values: Any) -> Any:
+        """A pandas Series at the precision of the metric's format (%.3f: 3 decimals; %.3g: 3
+        significant digits): what CSV cells hold, so no false digits (31.666666666666668) reach
+        a report."""
+        digits = re.search(r"\.(\d+)([fg])", self.number_format)
+        if digits is None:
+            return values
+        count = int(digits.group(1))
+        if digits.group(2) == "f":
+            return values.round(count)
+        return values.map(lambda value: float(f"{value:.{count}g}") if value == value else value)
 
     def best(self, values: Any) -> float:
         """The best of a pandas Series of values by this metric's direction; NaN when it has none."""
@@ -192,12 +205,14 @@ METRICS: dict[str, Metric] = {
         LATENCY,
         THROUGHPUT,
         PEAK_MEMORY,
-        Metric(label="Quality per GFLOP", unit="per GFLOP", better=_HIGHER, ratio_of=(MAIN_METRIC, "GFLOPS"),
+        Metric(label="Quality per GFLOP", unit="per GFLOP", better=_HIGHER, number_format="%.4g",
+               ratio_of=(MAIN_METRIC, "GFLOPS"),
                description=f"{_PER_QUALITY} GFLOPS: quality bought per unit of compute."),
-        Metric(label="Quality per M params", unit="per M params", better=_HIGHER,
+        Metric(label="Quality per M params", unit="per M params", better=_HIGHER, number_format="%.4g",
                ratio_of=(MAIN_METRIC, "Params (M)"),
                description=f"{_PER_QUALITY} Params (M): quality bought per million parameters."),
-        Metric(label="Quality per ms", unit="per ms", better=_HIGHER, ratio_of=(MAIN_METRIC, "Latency (ms)"),
+        Metric(label="Quality per ms", unit="per ms", better=_HIGHER, number_format="%.4g",
+               ratio_of=(MAIN_METRIC, "Latency (ms)"),
                description=f"{_PER_QUALITY} the measured latency: quality bought per millisecond."),
     )
 }
@@ -317,6 +332,21 @@ def table_columns(metric_labels: Iterable[str]) -> list[str]:
 def metric_columns(table: Any) -> list[str]:
     """The table's metric columns, in registry order (a release may lack some)."""
     return [label for label in METRICS if label in table.columns]
+
+
+# Columns that hold a metric of one side of a pair ("Acc@1 float", "Latency (ms) quantized").
+PAIR_SIDES = (" float", " quantized")
+
+
+def metric_of(label: str) -> Metric | None:
+    """The metric a column holds: its own, a computed one's, or a pair side's ("Acc@1 float")."""
+    found = column(label)
+    if isinstance(found, Metric):
+        return found
+    for side in PAIR_SIDES:
+        if label.endswith(side) and label[: -len(side)] in METRICS:
+            return METRICS[label[: -len(side)]]
+    return None
 
 
 def column(label: str) -> Column | None:

@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 from importlib import resources
 
+from torchvision_stats import registry
 from torchvision_stats.data.dataset import WeightTables, weight_tables_from_html
 
 _FOLDER = resources.files("torchvision_stats.data") / "snapshots"
@@ -36,3 +37,15 @@ def load_snapshot(version: str) -> WeightTables | None:
         fetched_at=datetime.fromisoformat(page["captured_by"]),
         sha256=hashlib.sha256(html).hexdigest(),
     )
+
+
+@functools.cache
+def bundled_families(slug: str) -> tuple[str, ...]:
+    """The families of a category in any bundled release, sorted: a fixed order that gives each
+    family the same colour in every release and under every filter. Package data: read once."""
+    families: set[str] = set()
+    for version in snapshot_versions():
+        data = load_snapshot(version)
+        if data is not None and slug in data.tables:
+            families.update(data.tables[slug][registry.FAMILY.label].dropna())
+    return tuple(sorted(families))

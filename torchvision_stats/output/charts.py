@@ -10,7 +10,6 @@ import html
 import math
 
 import pandas as pd
-import plotly.colors
 import plotly.graph_objects as go
 
 from torchvision_stats import registry
@@ -20,11 +19,54 @@ from torchvision_stats.questions.quantization import ACC1_CHANGE
 
 WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
 
-# Enough distinct colours for the ~30 classification families before any repeats.
-FAMILY_COLORS = plotly.colors.qualitative.Dark24 + plotly.colors.qualitative.Light24
+# 32 colours for the ~30 classification families, each as far as could be (in CIELAB) from all
+# before it, from those neither too light nor too dark to read on white, and away from the
+# frontier's orange: any two are told apart, neighbours in the legend most of all. Made by greedy
+# farthest-point selection on a 15-step sRGB grid, starting from Plotly's blue.
+FAMILY_COLORS = (
+    "#1e78b4", "#00e100", "#4b00ff", "#ff0fb4", "#69780f", "#00e1a5", "#9669f0", "#d27896",
+    "#ffb400", "#00695a", "#b4d200", "#2dd2e1", "#784b2d", "#ff1e69", "#f0b478", "#f000ff",
+    "#00960f", "#d2b4ff", "#962d87", "#96b487", "#ff87f0", "#a56900", "#0087ff", "#a52d3c",
+    "#694b78", "#96d269", "#ff0000", "#8700c3", "#004bff", "#96c3f0", "#00e169", "#2d965a",
+)  # fmt: skip
 MARKER_SIZE = 10
 SIZE_RANGE = (6.0, 34.0)
 FRONTIER_COLOR = "#e4572e"
+
+
+def family_colors(families: list[str]) -> dict[str, str]:
+    """Family → colour, by the family's place in `families` (a fixed order: see
+    snapshot.bundled_families), so a family keeps its colour across releases and filters."""
+    return {family: FAMILY_COLORS[index % len(FAMILY_COLORS)] for index, family in enumerate(families)}
+
+
+def _readable(value: float) -> str:
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
+def log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
+    """Ticks of a log axis at 1, 2, 5 × 10^k around the values, written in full ("0.05", not "5"):
+    only powers of ten when the values span more than four of them."""
+    positive = [value for value in values if value == value and value > 0]
+    if not positive:
+        return [], []
+    low, high = min(positive), max(positive)
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    mantissas = (1,) if last - first > 4 else (1, 2, 5)
+    ticks = [
+        float(f"{mantissa * 10.0**exponent:.6g}")
+        for exponent in range(first, last + 1)
+        for mantissa in mantissas
+        if low / 2.5 <= mantissa * 10.0**exponent <= high * 2.5
+    ]
+    return ticks, [_readable(tick) for tick in ticks]
+
+
+def _axis(label: str, log: bool, values: list[float]) -> dict:
+    axis: dict = {"title": {"text": registry.axis_title(label)}, "type": "log" if log else "linear"}
+    if log:
+        axis["tickvals"], axis["ticktext"] = log_ticks(values)
+    return axis
 
 
 def _formatted(label: str, values: list) -> list[str]:
@@ -78,7 +120,7 @@ def scatter_figure(
     the category's, in order) keeps a family's colour when filters hide others; `size_range`
     (the category's full range of the size metric) keeps marker sizes comparable likewise.
     """
-    palette = {family: FAMILY_COLORS[i % len(FAMILY_COLORS)] for i, family in enumerate(families or [])}
+    palette = family_colors(families or [])
     drawn = table[analysis.plottable(table, [view.x, view.y])]
     groups = (
         [(family, rows) for family, rows in drawn.groupby(FAMILY, sort=True, dropna=False)]
@@ -123,8 +165,8 @@ def scatter_figure(
             }
         )
     layout = {
-        "xaxis": {"title": {"text": registry.axis_title(view.x)}, "type": "log" if view.logx else "linear"},
-        "yaxis": {"title": {"text": registry.axis_title(view.y)}, "type": "log" if view.logy else "linear"},
+        "xaxis": _axis(view.x, view.logx, drawn[view.x].tolist()),
+        "yaxis": _axis(view.y, view.logy, drawn[view.y].tolist()),
         "legend": {"title": {"text": FAMILY if view.color == FAMILY else ""}},
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "height": 560,
@@ -142,15 +184,16 @@ def _step_shape(view: ExploreView) -> str:
     return "hv" if x_lower_better == registry.METRICS[view.y].higher_is_better else "vh"
 
 
-def plotted_summary(shown: pd.DataFrame, table: pd.DataFrame, view: ExploreView) -> str:
-    """How many weights the chart shows, and why any shown row is not drawn."""
+def plotted_summary(shown: pd.DataFrame, table: pd.DataFrame, view: ExploreView, listed: bool) -> str:
+    """How many weights the chart shows, and why any shown row is not drawn; `listed`: whether
+    the page lists the filtered rows as a table."""
     drawable = analysis.plottable(shown, [view.x, view.y])
     summary = f"{int(drawable.sum())} of {len(table)} weights plotted"
     missing = int((~drawable).sum())
     if missing:
-        summary += (
-            f"; {missing} without a {view.x} or {view.y} value {'is' if missing == 1 else 'are'} listed below"
-        )
+        verb = "is" if missing == 1 else "are"
+        where = "listed below" if listed else "in the table (Show them as a table) and the CSV"
+        summary += f"; {missing} without a {view.x} or {view.y} value {verb} {where}"
     return summary + "."
 
 

@@ -1,39 +1,79 @@
-"""Parameters of the controls a page draws, derived from the data: slider bounds and steps."""
+"""Parameters of the controls a page draws, derived from the data: range controls per metric.
+
+A range runs from the data's own lowest to its highest value, so the narrowest top range holds
+the best weight. A metric spanning two decades or more (GFLOPS: 0.04 … 1016) gets a log-scale
+control whose stops are readable numbers (1, 1.5, 2, 3, 5, 7 × each power of ten) between those
+ends, so "at most 5 GFLOPS" can be set; the others a linear one in steps of the metric's precision.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from torchvision_stats import registry
 from torchvision_stats.questions import analysis
 
-
-def _step_and_digits(low: float, high: float) -> tuple[float, int]:
-    """About a hundredth of the span, as a power of ten, and the decimals it needs."""
-    exponent = math.floor(math.log10(high - low)) - 2
-    return 10.0**exponent, max(0, -exponent)
+LOG_SPAN = 100.0  # highest / lowest from which a metric's control is log-scaled
+_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 
 
-def slider_bounds(table: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
-    """Metric → (low, high, step) of its range slider, rounded outwards to the step; metrics with
-    no spread (or no values) get no slider."""
-    bounds = {}
+@dataclass(frozen=True)
+class RangeControl:
+    """One metric's range control: its ends (the data's own), and either log stops or a step."""
+
+    label: str
+    low: float
+    high: float
+    stops: tuple[float, ...] = ()  # the values a log-scale control offers, ends included
+    step: float = 0.0  # a linear control's step
+
+    @property
+    def is_log(self) -> bool:
+        return bool(self.stops)
+
+    def stops_with(self, held: tuple[float, float]) -> list[float]:
+        """The stops, plus the held range's ends (a link may hold 4.3): a log control offers both."""
+        return sorted({*self.stops, *held})
+
+    def held(self, low: float | None, high: float | None) -> tuple[float, float]:
+        """A view's range (None: open on that side) as the control's value, inside its ends."""
+        held_low = self.low if low is None else min(max(low, self.low), self.high)
+        held_high = self.high if high is None else max(min(high, self.high), self.low)
+        return (held_low, held_high) if held_low <= held_high else (self.low, self.high)
+
+
+def readable_stops(low: float, high: float) -> tuple[float, ...]:
+    """low, the numbers 1, 1.5, 2, 3, 5, 7 × 10^k strictly between, and high."""
+    stops = [low]
+    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for mantissa in _MANTISSAS:
+            value = float(f"{mantissa * 10.0**exponent:.6g}")
+            if low < value < high:
+                stops.append(value)
+    return (*stops, high)
+
+
+def _step(metric: registry.Metric, low: float, high: float) -> float:
+    """The metric's precision for a fixed-decimals format; else about a thousandth of the span."""
+    metric_decimals = metric.number_format.split(".")[-1]
+    if metric_decimals.endswith("f") and metric_decimals[:-1].isdigit():
+        return 10.0 ** -int(metric_decimals[:-1])
+    return 10.0 ** (math.floor(math.log10(high - low)) - 3)
+
+
+def range_controls(table: pd.DataFrame) -> dict[str, RangeControl]:
+    """Metric → its range control; metrics with no spread (or no values) get none."""
+    controls = {}
     for label in registry.metric_columns(table):
         full = analysis.metric_range(table, label)
         if full is None or full[0] == full[1]:
             continue
-        step, digits = _step_and_digits(*full)
-        low = round(math.floor(full[0] / step) * step, digits)
-        high = round(math.ceil(full[1] / step) * step, digits)
-        bounds[label] = (low, high, step)
-    return bounds
-
-
-def clamped_range(held: tuple[float, float] | None, low: float, high: float) -> tuple[float, float]:
-    """A held slider range moved inside (low, high); the full range when none is held or it is empty."""
-    if held is None:
-        return low, high
-    held_low, held_high = min(max(held[0], low), high), max(min(held[1], high), low)
-    return (held_low, held_high) if held_low <= held_high else (low, high)
+        low, high = full
+        if low > 0 and high / low >= LOG_SPAN:
+            controls[label] = RangeControl(label, low, high, stops=readable_stops(low, high))
+        else:
+            controls[label] = RangeControl(label, low, high, step=_step(registry.METRICS[label], low, high))
+    return controls

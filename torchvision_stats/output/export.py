@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from torchvision_stats import registry
 from torchvision_stats.data.dataset import WeightTables
 
 FORMATS = ("csv", "json")
@@ -37,13 +39,35 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def at_registry_precision(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose metric columns are rounded to the digits the registry gives each metric."""
+    rounded = frame.copy()
+    for label in rounded.columns:
+        metric = registry.metric_of(label)
+        if metric is not None and pd.api.types.is_numeric_dtype(rounded[label]):
+            rounded[label] = metric.rounded(rounded[label])
+    return rounded
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+    return neutralise_formulas(at_registry_precision(frame)).to_csv(index=False).encode("utf-8")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^0-9a-z.]+", "-", text.lower()).strip("-.")
+
+
+def file_name(category: str, parts: list[str], extension: str = "csv") -> str:
+    """A file named for what it holds: ``object_detection-faster-rcnn-gflops-to-5.csv``; the
+    category alone for the full table. Only letters, digits, '.', '-' and '_'; at most 120 long."""
+    words = [_slug(part) for part in parts if _slug(part)]
+    stem = "-".join([category, *words])[:120].rstrip("-.")
+    return f"{stem}.{extension}"
 
 
 def json_bytes(frame: pd.DataFrame) -> bytes:
     """Records, one per weight; missing values are null."""
-    return frame.to_json(orient="records", indent=1, force_ascii=False).encode("utf-8")
+    return at_registry_precision(frame).to_json(orient="records", indent=1, force_ascii=False).encode("utf-8")
 
 
 def provenance_record(data: WeightTables, source: str) -> dict:

@@ -8,6 +8,8 @@ import string
 
 import pandas as pd
 
+from torchvision_stats import registry
+
 # Characters Markdown (and Streamlit's Markdown) treats as syntax, plus < and > so no HTML tag forms.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
@@ -48,3 +50,12 @@ def display_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
+
+
+def cell_text(label: str, value: object) -> str:
+    """A cell of column (or row) `label` as text: a metric in its registry format (3 decimals for
+    Acc@1, 2 for GFLOPS), anything else as display_value does; missing as –."""
+    metric = registry.metric_of(label)
+    if metric is None or not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+        return display_value(value)
+    return metric.number_format % value

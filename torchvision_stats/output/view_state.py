@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import pandas as pd
 
 from torchvision_stats import registry
+from torchvision_stats.output import controls
 from torchvision_stats.questions.history import oldest_first
 
 DEFAULT_CATEGORY = "classification"
@@ -90,18 +91,31 @@ class Field:
 
 
 class Choice(Field):
-    """One of the options the view before it allows (e.g. the axes a category's table has)."""
+    """One of the options the view before it allows (e.g. the axes a category's table has).
+    `title` names it in a notice ("X axis"); `taken` says why a value is not an option, when the
+    view before it took it (the Y axis cannot be the X axis)."""
 
-    def __init__(self, name: str, options: Callable[[dict, Any], Sequence[str]], default):
+    def __init__(
+        self,
+        name: str,
+        options: Callable[[dict, Any], Sequence[str]],
+        default,
+        title: str = "",
+        taken: Callable[[str, dict], str] | None = None,
+    ):
         super().__init__(name, default)
         self.options = options
+        self.title = title
+        self.taken = taken
 
     def decode(self, text: str, so_far: dict, context: Any) -> str:
         if text in self.options(so_far, context):
             return text
-        raise Fallback(
-            f"“{self.name}={_shown(text)}” is not available here; using {self.default(so_far, context)}."
-        )
+        instead = self.default(so_far, context)
+        reason = (self.taken(text, so_far) if self.taken else "") or "is not available here"
+        if self.title:
+            raise Fallback(f"{self.title}: {_shown(text)} {reason}; showing {instead}.")
+        raise Fallback(f"“{self.name}={_shown(text)}” {reason}; using {instead}.")
 
 
 class Flag(Field):
@@ -242,6 +256,86 @@ class Bounds(Field):
         return list(registry.METRICS)
 
 
+Range = tuple[str, float | None, float | None]  # metric, low, high; None: open on that side
+
+
+def _side(text: str, label: str) -> float | None:
+    return number(text, label) if text.strip() else None
+
+
+def _written(value: float | None) -> str:
+    """A range end as short as reads back exactly (5, not 5.0; a data end to its last digit)."""
+    if value is None:
+        return ""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))
+
+
+class Ranges(Field):
+    """A range per metric, under the metric's label: ``GFLOPS=,5`` (at most 5), ``Acc@1=80,`` (at
+    least 80), ``GFLOPS=1,5``. A side at or past the data's own end is open (None), and a range
+    open on both sides is no filter; one widget per metric, `widget`.<label>, holds (low, high)."""
+
+    def __init__(
+        self, name: str, spans: Callable[[dict, Any], Mapping[str, tuple[float, float]]], widget: str
+    ):
+        super().__init__(name, lambda so_far, context: ())
+        self.spans = spans
+        self.widget = widget
+
+    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[Range, ...]:
+        ranges = []
+        for label, (lowest, highest) in self.spans(so_far, context).items():
+            text = single(params, label)
+            if text is None:
+                continue
+            sides = text.split(",")
+            try:
+                if len(sides) != 2:
+                    raise Fallback(
+                        f"“{label}={_shown(text)}” is not a range like 1,5 (or ,5 or 1,); left out."
+                    )
+                low, high = _side(sides[0], label), _side(sides[1], label)
+                if (
+                    (low is not None and low > highest)
+                    or (high is not None and high < lowest)
+                    or (low is not None and high is not None and low > high)
+                ):
+                    raise Fallback(
+                        f"“{label}={_shown(text)}” holds no weight here ({label} runs from {lowest:g} "
+                        f"to {highest:g}); left out."
+                    )
+            except Fallback as fallback:
+                notices.append(str(fallback))
+                continue
+            low = None if low is None or low <= lowest else low
+            high = None if high is None or high >= highest else high
+            if low is not None or high is not None:
+                ranges.append((label, low, high))
+        return tuple(ranges)
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {label: f"{_written(low)},{_written(high)}" for label, low, high in value}
+
+    def widget_values(self, value: Any) -> dict[str, Any]:
+        held = {label: (low, high) for label, low, high in value}
+        return {f"{self.widget}.{label}": held.get(label) for label in registry.METRICS}
+
+    def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
+        params = {}
+        for label in registry.METRICS:
+            held = widgets.get(f"{self.widget}.{label}")
+            if held is not None:
+                params[label] = f"{_written(held[0])},{_written(held[1])}"
+        return params
+
+    def widget_names(self) -> list[str]:
+        return [f"{self.widget}.{label}" for label in registry.METRICS]
+
+    def url_keys(self) -> list[str]:
+        return list(registry.METRICS)
+
+
 @dataclass(frozen=True)
 class Codec(Generic[View]):
     view: type[View]
@@ -288,7 +382,7 @@ class Codec(Generic[View]):
     def reset(self, view: View, names: Sequence[str], context: Any) -> View:
         """The view with `names` back at their defaults for the rest of the view (e.g. a new category)."""
         kept = {k: v for k, v in self.to_query(view).items() if k not in names}
-        if any(isinstance(f, Bounds) and f.name in names for f in self.fields):
+        if any(isinstance(f, Bounds | Ranges) and f.name in names for f in self.fields):
             kept = {k: v for k, v in kept.items() if k not in registry.METRICS}
         return self.from_query(kept, context)[0]
 
@@ -309,6 +403,14 @@ def _metrics(so_far: dict, tables: Tables) -> list[str]:
     return registry.metric_columns(tables[so_far["category"]])
 
 
+def _spans(so_far: dict, tables: Tables) -> dict[str, tuple[float, float]]:
+    """Each metric's range control's ends: the data's own lowest and highest value."""
+    return {
+        label: (control.low, control.high)
+        for label, control in controls.range_controls(tables[so_far["category"]]).items()
+    }
+
+
 def _families(so_far: dict, tables: Tables) -> list[str]:
     return sorted(tables[so_far["category"]][registry.FAMILY.label].dropna().unique())
 
@@ -320,12 +422,24 @@ def default_axes(category: registry.Category, table: pd.DataFrame) -> tuple[str,
     return category.cost_in(metrics), y
 
 
-def _default_axis(index: int) -> Callable[[dict, Tables], str]:
-    def default(so_far: dict, tables: Tables) -> str:
-        slug = so_far["category"]
-        return default_axes(registry.CATEGORIES[slug], tables[slug])[index]
+def _default_x(so_far: dict, tables: Tables) -> str:
+    slug = so_far["category"]
+    return default_axes(registry.CATEGORIES[slug], tables[slug])[0]
 
-    return default
+
+def _y_options(so_far: dict, tables: Tables) -> list[str]:
+    """Any metric but the X axis's: a metric against itself says nothing."""
+    return [label for label in _metrics(so_far, tables) if label != so_far["x"]]
+
+
+def _default_y(so_far: dict, tables: Tables) -> str:
+    slug = so_far["category"]
+    y = default_axes(registry.CATEGORIES[slug], tables[slug])[1]
+    return y if y != so_far["x"] else (_y_options(so_far, tables) or [y])[0]
+
+
+def _on_x(text: str, so_far: dict) -> str:
+    return "is already the X axis" if text == so_far.get("x") else ""
 
 
 @dataclass(frozen=True)
@@ -340,6 +454,7 @@ class ExploreView:
     q: str = ""
     family: tuple[str, ...] = ()
     pareto: str = "off"
+    ranges: tuple[Range, ...] = ()
 
     @property
     def pareto_axes(self) -> tuple[str, str] | None:
@@ -351,8 +466,8 @@ EXPLORE = Codec(
     ExploreView,
     (
         Choice("category", _categories, _default_category),
-        Choice("x", _metrics, _default_axis(0)),
-        Choice("y", _metrics, _default_axis(1)),
+        Choice("x", _metrics, _default_x, title="X axis"),
+        Choice("y", _y_options, _default_y, title="Y axis", taken=_on_x),
         Flag("logx", True),
         Flag("logy", False),
         Choice("color", lambda so_far, tables: COLOR_CHOICES, lambda so_far, tables: registry.FAMILY.label),
@@ -364,6 +479,7 @@ EXPLORE = Codec(
         Text("q", MAX_SEARCH_LENGTH, noun="search text"),
         Names("family", "families", _families),
         Choice("pareto", lambda so_far, tables: PARETO_MODES, lambda so_far, tables: "off"),
+        Ranges("ranges", _spans, widget="range"),
     ),
 )
 
@@ -374,7 +490,7 @@ def default_view(category_slug: str, tables: Tables) -> ExploreView:
 
 def with_category(view: ExploreView, category_slug: str, tables: Tables) -> ExploreView:
     """Switch category: axes, size and families that the new table lacks go back to its defaults."""
-    return EXPLORE.reset(replace(view, category=category_slug), ("x", "y", "family"), tables)
+    return EXPLORE.reset(replace(view, category=category_slug), ("x", "y", "family", "ranges"), tables)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pandas as pd
 import re2
 
 from torchvision_stats import registry
+from torchvision_stats.questions import find
 
 WEIGHT, FAMILY, MODEL = registry.WEIGHT.label, registry.FAMILY.label, registry.MODEL.label
 
@@ -55,14 +56,18 @@ def compile_search(pattern: str) -> re2._Regexp:
 
 
 def matches_search(names: pd.Series, query: str) -> pd.Series:
-    """Case-insensitive substring match; a regular expression when `query` starts with ``re:``."""
+    """Names spelled like `query` whatever the case and separators ("ResNet-50" finds resnet50);
+    a regular expression when `query` starts with ``re:``."""
     query = query.strip()
     if not query:
         return pd.Series(True, index=names.index)
     if query.startswith(REGEX_PREFIX):
         compiled = compile_search(query[len(REGEX_PREFIX) :].strip())
         return pd.Series([compiled.search(name) is not None for name in names.fillna("")], index=names.index)
-    return names.fillna("").str.contains(query, case=False, regex=False)
+    wanted = find.spelling(query)
+    if not wanted:  # only separators typed ("_"): match them as they are
+        return names.fillna("").str.contains(query, case=False, regex=False)
+    return pd.Series([wanted in find.spelling(name) for name in names.fillna("")], index=names.index)
 
 
 @dataclass(frozen=True)
@@ -180,3 +185,37 @@ def rows_in_view(table: pd.DataFrame, filters: Filters, pareto_axes: tuple[str, 
     if pareto_axes is not None:
         shown = shown[pareto_frontier(shown, list(pareto_axes))]
     return shown
+
+
+def range_words(label: str, low: float | None, high: float | None) -> str:
+    """A range as people say it: "GFLOPS up to 5", "Acc@1 from 80", "GFLOPS 1 to 5"."""
+    if low is None:
+        return f"{label} up to {high:g}"
+    if high is None:
+        return f"{label} from {low:g}"
+    return f"{label} {low:g} to {high:g}"
+
+
+def why_nothing_shows(
+    table: pd.DataFrame, filters: Filters, worded_ranges: dict[str, str], x: str, y: str
+) -> str:
+    """Why no weight is drawn, in words, and how to widen it: the filter that empties the table
+    on its own, else the filters that do together. `worded_ranges`: metric → range_words of the
+    ranges in `filters`."""
+    drawable = table[plottable(table, [x, y])]
+    if drawable.empty:
+        return f"No weight of this table has both {x} and {y}; choose other axes."
+    named = []
+    if filters.search.strip():
+        named.append((f"the search “{filters.search.strip()}”", Filters(search=filters.search)))
+    if filters.families:
+        named.append((f"the families {', '.join(filters.families)}", Filters(families=filters.families)))
+    for label, bounds in filters.ranges.items():
+        named.append((worded_ranges.get(label, label), Filters(ranges={label: bounds})))
+    for words, alone in named:
+        if filter_rows(drawable, alone).empty:
+            return f"{words[0].upper()}{words[1:]} matches no weight here; widen it or clear it."
+    if not named:
+        return "No weight is drawn."
+    together = " and ".join(words for words, _ in named)
+    return f"Together, {together} leave no weight; widen or clear one of them."
