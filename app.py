@@ -38,6 +38,7 @@ navigation = st.navigation(
 versions.select()
 speed.select()
 data.begin_run()
+versions.failed_switch_notice()
 navigation.run()
 # After the page, so the chart reaches the browser first; the sidebar is a separate area anyway.
 sidebar.render_data_status(data.page_data())

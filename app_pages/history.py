@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, sidebar, versions, widgets
+from dashboard import changes, data, sidebar, versions, widgets
 from dashboard.url_state import PageState
 from torchvision_stats import registry
 from torchvision_stats.data.snapshot import snapshot_versions
@@ -11,7 +11,13 @@ from torchvision_stats.questions import history
 
 # "stable" is another name for the newest release.
 releases = [v for v in versions.choices() if v != "stable"]
-context = view_state.HistoryContext(releases, [v for v in releases if v in snapshot_versions()])
+current = data.page_data()
+budgets = {  # a default budget some weight fits, per category and metric (5 GFLOPS fits no video model)
+    (slug, label): history.typical_budget(table, label)
+    for slug, table in current.data.tables.items()
+    for label in registry.metric_columns(table)
+}
+context = view_state.HistoryContext(releases, [v for v in releases if v in snapshot_versions()], budgets)
 state = PageState("history", view_state.HISTORY)
 view, notices = state.view_for_this_run(context)
 category = registry.CATEGORIES[view.category]
@@ -28,6 +34,8 @@ controls[0].selectbox(
     list(registry.CATEGORIES),
     format_func=lambda s: registry.CATEGORIES[s].title,
     key="history.category",
+    on_change=state.reset,  # another category: its own budget metric and a budget that fits it
+    args=(("budget_metric", "budget"), context),
 )
 controls[1].multiselect(
     "Releases",
@@ -37,15 +45,8 @@ controls[1].multiselect(
     help=formatting.markdown("Up to {} releases at once.", history.MAX_RELEASES),
 )
 
-current = data.page_data()
 sidebar.kept_notice(current, category.slug)
-if current.data.changes:
-    st.subheader(formatting.markdown("Last change of the {} docs", current.version))
-    st.caption(formatting.escape_markdown(" ".join(current.data.changes)))
-    previous = data.previous_copy(current.version)
-    if previous is not None and category.slug in previous.tables and category.slug in current.data.tables:
-        before, now = previous.tables[category.slug], current.data.tables[category.slug]
-        st.dataframe(history.diff_releases(before, now, "previous copy", "current copy"), hide_index=True)
+changes.last_docs_change(current, category.slug)
 
 progress = st.progress(0.0, text="Loading releases…")
 loaded = history.gather(
@@ -75,7 +76,7 @@ changed = history.changed_values(tables)
 if changed.empty:
     st.caption("No listed number changed between these releases.")
 else:
-    st.dataframe(changed, hide_index=True)
+    widgets.show_plain_table(changed)
 
 st.subheader("Best under a budget")
 # What the URL or the widgets hold may not fit the releases that loaded: set it right before drawing.
@@ -90,22 +91,45 @@ budget = budget_row[1].number_input(
     formatting.markdown("At most ({})", budget_metric), min_value=0.0, max_value=largest, key="history.budget"
 )
 best = history.best_under_budget(tables, category.main_metric, budget_metric, budget)
-figure = charts.budget_history_figure(best, category.main_metric, budget_metric, budget)
-st.plotly_chart(figure, key="history.chart", config={"displaylogo": False})
-st.dataframe(best, hide_index=True)
+if best[category.main_metric].notna().any():
+    figure = charts.budget_history_figure(best, category.main_metric, budget_metric, budget)
+    st.plotly_chart(figure, key="history.chart", config={"displaylogo": False})
+else:  # in the chart's place: why it would be empty, and what fits
+    cheapest = history.smallest_budget(tables, budget_metric)
+    st.info(
+        formatting.markdown(
+            "No {} weight fits {:g} {} in these releases; the cheapest needs {:g}. Raise the budget.",
+            category.title.lower(),
+            budget,
+            budget_metric,
+            cheapest,
+        ),
+        icon=":material/filter_alt_off:",
+    )
+widgets.show_plain_table(best)
 
 st.subheader("Compare two releases")
-ordered = history.oldest_first(list(tables))
+st.caption("Every category at once; choose one to see only its changes.")
+ordered = history.oldest_first(list(loaded.everything))
 for name, fallback in (("diff_from", ordered[0]), ("diff_to", ordered[-1])):
     if getattr(view, name) not in ordered:
         state.set(name, fallback)
-pair = st.columns(2)
+pair = st.columns(3)
 old = pair[0].selectbox("From", ordered, key="history.diff_from")
 new = pair[1].selectbox("To", ordered, key="history.diff_to")
-diff = history.diff_releases(tables[old], tables[new], old, new)
-st.caption(formatting.markdown("{} added, {} removed, {} values changed.", *history.diff_summary(diff)))
-st.dataframe(diff, hide_index=True)
-widgets.csv_download(
-    "Download the diff as CSV", diff, f"{category.slug}-{old}-to-{new}.csv", "history.download"
+shown_category = pair[2].selectbox(
+    "Categories",
+    [view_state.ALL_CATEGORIES, *registry.CATEGORIES],
+    format_func=lambda s: (
+        "All categories" if s == view_state.ALL_CATEGORIES else registry.CATEGORIES[s].title
+    ),
+    key="history.diff_category",
 )
+diff = history.diff_all_categories(loaded.everything[old], loaded.everything[new], old, new)
+if shown_category != view_state.ALL_CATEGORIES:
+    diff = diff[diff["Category"] == registry.CATEGORIES[shown_category].title]
+st.caption(formatting.escape_markdown(history.diff_in_words(diff)))
+widgets.show_plain_table(diff)
+scope = "all-categories" if shown_category == view_state.ALL_CATEGORIES else shown_category
+widgets.csv_download("Download the diff as CSV", diff, f"{scope}-{old}-to-{new}.csv", "history.download")
 state.remember(state.current(context))

@@ -75,12 +75,17 @@ def page_data() -> LoadResult:
         # data even when a refresh lands in between.
         result = _with_extras(version, pinned_generation(), set_id, speed.store().version_of(set_id))
     except DataUnavailable as error:
+        if version != st.session_state.get(versions.SHOWN_KEY, versions.DEFAULT):
+            versions.switch_failed(version, str(error))  # back to what was shown, saying why
         st.error(formatting.escape_markdown(str(error)), icon=":material/cloud_off:")
         st.stop()
     # Started before the page is drawn: a quick failure (no network) is then over before the
     # sidebar is, and needs no second run of the page to be reported.
-    refresher(result.version).start_if_due(refresh.is_stale(result))
+    background = refresher(result.version)
+    background.start_if_due(refresh.is_stale(result))
     versions.start_list_refresh_if_due()
+    status = background.status()
+    versions.loaded(version, offline=bool(status.messages) and not status.running)
     return result
 
 

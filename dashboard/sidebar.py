@@ -19,8 +19,9 @@ def render_data_status(result: LoadResult) -> None:
     with st.sidebar:
         st.markdown("**Data source**")
         st.caption(formatting.escape_markdown(result.describe()))
+        page_says = (result.data.provenance.page_version or "").strip() or "no version"
         st.caption(
-            formatting.markdown("Docs page: {}", result.data.provenance.page_version or "unknown version")
+            formatting.markdown("Docs version {} · the page itself says {}", result.version, page_says)
         )
         for message in result.messages:
             st.warning(formatting.escape_markdown(message), icon=":material/warning:")
@@ -63,7 +64,8 @@ def _refresh_status(background: BackgroundRefresher) -> None:
     if status.running:
         st.caption(":material/sync: Checking the docs for newer numbers; they appear on your next click.")
     elif status.messages:
-        st.warning(
-            formatting.markdown("{} Showing the best data at hand.", " ".join(status.messages)),
-            icon=":material/cloud_off:",
+        # Offline is a normal way to run this app: a status line, not an alarm on every page.
+        st.caption(
+            ":material/cloud_off: "
+            + formatting.markdown("{} Showing the copy above.", " ".join(status.messages))
         )

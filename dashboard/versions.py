@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import streamlit as st
@@ -9,11 +10,12 @@ import streamlit as st
 from torchvision_stats.data import refresh
 from torchvision_stats.data import versions as docs_versions
 from torchvision_stats.data.refresh import BackgroundRefresher
-from torchvision_stats.data.snapshot import snapshot_versions
 from torchvision_stats.output import formatting
 
 DEFAULT = "main"
 KEY = "version"
+SHOWN_KEY, OFFLINE_KEY = "version.shown", "version.offline"
+FAILED_KEY, FAILED_NOTICE_KEY = "version.failed", "version.failed-notice"
 LIST_TTL = timedelta(hours=1)
 
 
@@ -48,8 +50,17 @@ def url_entry() -> dict[str, str]:
     return {} if version == DEFAULT else {KEY: version}
 
 
+def _revert_failed_switch() -> None:
+    """A version that could not load (page_data) goes back to the one shown before it."""
+    failed = st.session_state.pop(FAILED_KEY, None)
+    if failed is not None:
+        st.session_state[KEY] = failed.shown_before
+        st.session_state[FAILED_NOTICE_KEY] = failed
+
+
 def select() -> str:
-    """Sidebar *Docs version* select, kept in the URL as ``version`` (left out for main)."""
+    """Sidebar *Docs version* select, kept in the URL as ``version`` (left out for main). Each
+    version says whether it loads offline (bundled, cached) or needs the network."""
     known = choices()
     if KEY not in st.session_state:
         requested = st.query_params.get(KEY, DEFAULT)
@@ -61,12 +72,15 @@ def select() -> str:
         st.session_state[KEY] = requested
     elif st.session_state[KEY] not in known:
         st.session_state[KEY] = DEFAULT
+    _revert_failed_switch()
+    offline = st.session_state.get(OFFLINE_KEY, False)
     st.sidebar.selectbox(
         "Docs version",
         known,
         key=KEY,
-        format_func=lambda v: f"{v} (bundled)" if v in snapshot_versions() else v,
-        help="Which release's documentation the numbers come from. Bundled ones work offline.",
+        format_func=lambda v: _label(v, offline),
+        help="Which release's documentation the numbers come from. Bundled versions always load; "
+        "cached ones load from this server's cache; the others are fetched from the docs site.",
     )
     version = st.session_state[KEY]
     if version == DEFAULT:
@@ -74,3 +88,44 @@ def select() -> str:
     else:
         st.query_params[KEY] = version
     return version
+
+
+def _label(version: str, offline: bool) -> str:
+    where = docs_versions.availability(version)
+    if where == docs_versions.NEEDS_NETWORK and offline:
+        return f"{version} · needs network (offline now)"
+    return f"{version} · {where}"
+
+
+@dataclass(frozen=True)
+class FailedSwitch:
+    version: str
+    reason: str
+    shown_before: str
+
+
+def switch_failed(version: str, reason: str) -> None:
+    """`version` could not load: show the version shown before, and say why, on the next run."""
+    st.session_state[FAILED_KEY] = FailedSwitch(version, reason, st.session_state.get(SHOWN_KEY, DEFAULT))
+    st.rerun()
+
+
+def loaded(version: str, offline: bool) -> None:
+    """`version` is on screen; `offline`: the docs site could not be reached on the last try."""
+    st.session_state[SHOWN_KEY] = version
+    st.session_state[OFFLINE_KEY] = offline
+
+
+def failed_switch_notice() -> None:
+    """At the top of the page: the version asked for that could not load, and what is shown."""
+    failed = st.session_state.pop(FAILED_NOTICE_KEY, None)
+    if failed is not None:
+        st.warning(
+            formatting.markdown(
+                "Docs {} could not be loaded, so {} is still shown. {}",
+                failed.version,
+                failed.shown_before,
+                failed.reason,
+            ),
+            icon=":material/cloud_off:",
+        )

@@ -33,6 +33,12 @@ def show_table(table: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, column_config=column_config(table))
 
 
+def show_plain_table(table: pd.DataFrame) -> None:
+    """A table of mixed values (a diff: numbers of several metrics in one column) as text:
+    numbers without trailing zeros, missing as – (as Compare shows it), never "None"."""
+    st.dataframe(table.style.format(formatting.display_value), hide_index=True)
+
+
 def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:
     st.download_button(
         formatting.escape_markdown(label),

@@ -347,8 +347,24 @@ def test_history_page_shows_changes_across_the_bundled_releases(downloads):
         "R3D_18_Weights.KINETICS400_V1",
     }
     assert best["Version"].tolist() == ["0.13", "0.15", "0.20", "main"]
-    assert len(diff) == 7 + 6  # 0.13 → main: 7 weights added, 6 values changed
+    # The default budget fits video models (5 GFLOPS fit none): the median, rounded up to 100.
+    assert next(n for n in app.number_input if n.key == "history.budget").value == 100.0
+    assert best["Best weight"].notna().tolist() == [False, True, True, True]
+    assert best["Note"].iloc[0] == "0.13 has no GFLOPS column"  # not "nothing within" the budget
+    # 0.13 → main, every category at once: 4 classification weights added; in video, 7 weights
+    # added and 6 values changed.
+    assert diff.groupby(["Category", "Change"]).size().to_dict() == {
+        ("Classification", "added"): 4,
+        ("Video classification", "added"): 7,
+        ("Video classification", "changed"): 6,
+    }
+    assert len(csv_rows(downloads["all-categories-0.13-to-main.csv"])) == 17
+    next(box for box in app.selectbox if box.key == "history.diff_category").set_value(
+        "video_classification"
+    ).run()
+    assert len(app.dataframe[3].value) == 7 + 6
     assert len(csv_rows(downloads["video_classification-0.13-to-main.csv"])) == 13
+    assert app.query_params["diff_category"] == "video_classification"
 
 
 def test_history_lists_a_release_that_fails_and_shows_the_rest():

@@ -139,6 +139,7 @@ def test_history_view_defaults_round_trips_and_falls_back():
         "budget": "30",
         "diff_from": "main",
         "diff_to": "0.13",
+        "diff_category": "all",
     }
     view, notices = view_state.HISTORY.from_query(query, CONTEXT)
     assert notices == [] and view_state.HISTORY.to_query(view) == query
@@ -175,7 +176,7 @@ def test_history_link_opens_its_category_releases_budget_and_diff():
     matrix, _, best, diff = (frame.value for frame in app.dataframe)
     assert list(matrix.columns)[1:] == ["0.13", "0.15", "main"]
     assert best.columns[3] == "Params (M)" and (best["Params (M)"].dropna() <= 40).all()
-    assert list(diff.columns)[3:] == ["0.13", "0.15"]
+    assert list(diff.columns) == ["Category", "Change", "Weight", "Metric", "0.13", "0.15"]
     app.selectbox(key="history.diff_to").set_value("main").run()
     assert (app.query_params["diff_to"], app.query_params["category"]) == ("main", "video_classification")
 

@@ -228,7 +228,7 @@ def test_quantization_in_the_browser(page, app_url, screenshots):
 def test_switching_the_docs_version_in_the_sidebar(page, app_url):
     open_explore(page, app_url, category="video_classification")
     assert point_count(page) == 10
-    pick(page, "Docs version", "0.13 (bundled)")
+    pick(page, "Docs version", "0.13 · bundled")
     page.wait_for_function(f"() => document.querySelectorAll('{POINTS}').length === 3", timeout=30_000)
     settle(page)
     assert "version=0.13" in current_url(page)

@@ -86,3 +86,15 @@ def known_versions(cache: Cache | None = None, ttl: timedelta = DEFAULT_TTL) -> 
             listed, stale = list(FALLBACK_VERSIONS), True
     merged = set(listed) | set(snapshot_versions())
     return sorted(merged, key=release_key, reverse=True), stale
+
+
+BUNDLED, CACHED, NEEDS_NETWORK = "bundled", "cached", "needs network"
+
+
+def availability(version: str, cache: Cache | None = None) -> str:
+    """Whether `version` loads without the network: bundled with the app, in the cache, or not."""
+    if version in snapshot_versions():
+        return BUNDLED
+    if (cache or Cache()).path_for(version).exists():
+        return CACHED
+    return NEEDS_NETWORK

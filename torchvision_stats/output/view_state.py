@@ -9,6 +9,7 @@ reproduces the view; the Streamlit glue binds widgets to it with no page-specifi
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -533,12 +534,18 @@ COMPARE = Codec(CompareView, (Names("weights", "weights", _weights, limit=MAX_CO
 class HistoryContext:
     releases: list[str]  # every release that can be chosen, newest first
     bundled: list[str]  # the default choice: the releases that load offline
+    # (category, budget metric) → a budget some weight fits (history.typical_budget)
+    budgets: Mapping[tuple[str, str], float] = dataclasses.field(default_factory=dict)
+
+
+ALL_CATEGORIES = "all"
 
 
 @dataclass(frozen=True)
 class HistoryView:
-    """History: a category across releases, a budget, two releases diffed.
-    URL: ``?category=video_classification&releases=0.13,main&budget=5&from=0.13&to=main``."""
+    """History: a category across releases, a budget, two releases diffed (in every category, or
+    one). URL: ``?category=video_classification&releases=0.13,main&budget=100&diff_from=0.13``
+    ``&diff_to=main&diff_category=all``."""
 
     category: str
     releases: tuple[str, ...]
@@ -546,6 +553,7 @@ class HistoryView:
     budget: float
     diff_from: str | None
     diff_to: str | None
+    diff_category: str = ALL_CATEGORIES
 
 
 def _history_budget_metrics(so_far: dict, context: HistoryContext) -> list[str]:
@@ -574,7 +582,10 @@ HISTORY = Codec(
             _history_budget_metrics,
             lambda so_far, context: _history_budget_metrics(so_far, context)[0],
         ),
-        Number("budget", lambda so_far, context: 5.0),
+        Number(
+            "budget",
+            lambda so_far, context: context.budgets.get((so_far["category"], so_far["budget_metric"]), 5.0),
+        ),
         Choice(
             "diff_from",
             lambda so_far, context: so_far["releases"],
@@ -584,6 +595,11 @@ HISTORY = Codec(
             "diff_to",
             lambda so_far, context: so_far["releases"],
             lambda so_far, context: (oldest_first(so_far["releases"]) or [None])[-1],
+        ),
+        Choice(
+            "diff_category",
+            lambda so_far, context: [ALL_CATEGORIES, *registry.CATEGORIES],
+            lambda so_far, context: ALL_CATEGORIES,
         ),
     ),
 )

@@ -29,6 +29,7 @@ class Releases:
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)  # "0.99: why", in words
+    everything: dict[str, WeightTables] = field(default_factory=dict)  # every category, per release
 
 
 def gather(
@@ -47,6 +48,7 @@ def gather(
         except DataUnavailable as error:
             releases.failures.append(f"{version}: {error}")
             continue
+        releases.everything[version] = data
         if category.slug in data.tables:
             releases.tables[version] = data.tables[category.slug]
         else:
@@ -72,10 +74,64 @@ def largest_budget(tables: Mapping[str, pd.DataFrame], budget_metric: str) -> fl
     return max(present) if present else None
 
 
+_READABLE = (1.0, 2.0, 5.0)
+
+
+def typical_budget(table: pd.DataFrame, budget_metric: str) -> float:
+    """A default budget that some weight of `table` fits: the median of `budget_metric`, rounded
+    up to a readable number (1, 2, 5 × 10^k). 5 GFLOPS suits classification, not video (≥ 18)."""
+    values = table[budget_metric].dropna() if budget_metric in table.columns else pd.Series(dtype=float)
+    if values.empty or values.median() <= 0:
+        return 5.0
+    median = float(values.median())
+    exponent = math.floor(math.log10(median))
+    return next(
+        float(f"{mantissa * 10.0**power:.6g}")
+        for power in (exponent, exponent + 1)
+        for mantissa in _READABLE
+        if mantissa * 10.0**power >= median
+    )
+
+
+def diff_all_categories(
+    old: WeightTables, new: WeightTables, old_version: str, new_version: str
+) -> pd.DataFrame:
+    """diff_releases of every category either release has, one table with a Category column
+    (a category only one release has: all its weights added or removed)."""
+    frames = []
+    for slug, category in registry.CATEGORIES.items():
+        if slug not in old.tables and slug not in new.tables:
+            continue
+        empty = pd.DataFrame(columns=[WEIGHT])
+        diff = diff_releases(
+            old.tables.get(slug, empty), new.tables.get(slug, empty), old_version, new_version
+        )
+        diff.insert(0, "Category", category.title)
+        frames.append(diff)
+    columns = ["Category", "Change", WEIGHT, "Metric", old_version, new_version]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def smallest_budget(tables: Mapping[str, pd.DataFrame], budget_metric: str) -> float:
+    """The smallest value of `budget_metric` in any release (what the cheapest weight needs); NaN if none."""
+    values = [t[budget_metric].min() for t in tables.values() if budget_metric in t.columns]
+    present = [float(v) for v in values if not math.isnan(v)]
+    return min(present) if present else math.nan
+
+
 def diff_summary(diff: pd.DataFrame) -> tuple[int, int, int]:
     """(added, removed, values changed) of a diff_releases table."""
     counts = diff["Change"].value_counts()
     return int(counts.get("added", 0)), int(counts.get("removed", 0)), int(counts.get("changed", 0))
+
+
+def diff_in_words(diff: pd.DataFrame) -> str:
+    """A diff_all_categories table in a sentence: the counts of each category that changed."""
+    parts = []
+    for title, rows in diff.groupby("Category", sort=False):
+        added, removed, changed = diff_summary(rows)
+        parts.append(f"{title}: {added} added, {removed} removed, {changed} values changed")
+    return "; ".join(parts) + "." if parts else "No weight or number differs."
 
 
 def presence_matrix(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
