@@ -22,7 +22,9 @@ sidebar.kept_notice(result, view.category)
 
 page.category_select(resets=("bounds", "include", "exclude"))
 metrics = registry.metric_columns(table)
-for column, label in zip(st.columns(len(metrics)), metrics, strict=True):
+PER_ROW = 4  # wide enough that "90.000" is not clipped under the clear button, labels on one line
+cells = [cell for start in range(0, len(metrics), PER_ROW) for cell in st.columns(PER_ROW)]
+for column, label in zip(cells, metrics, strict=False):
     metric = registry.METRICS[label]
     column.number_input(
         formatting.markdown("{} {}", metric.bound_word, metric.with_unit()),

@@ -9,15 +9,30 @@ from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, snippets
 from torchvision_stats.output.controls import RangeControl
 
+# Names that identify a row: pinned at the left, so they stay in view while the table scrolls.
+PINNED = (registry.WEIGHT.label, "Quantized weight")
+
+
+def _width(header: str) -> int:
+    """Pixels that show the whole header (~7 px a character and the sort icon), within bounds."""
+    return min(max(7 * len(header) + 36, 80), 260)
+
 
 def column_config(table: pd.DataFrame) -> dict:
-    """Links as links, numbers in each metric's format, labels with units — from the registry."""
+    """Links as links, numbers in each metric's format, labels with units, the weight pinned and
+    every header shown whole — from the registry."""
     config: dict = {}
     for label in table.columns:
         column = registry.column(label)
-        if isinstance(column, registry.Metric):
+        metric = registry.metric_of(label)
+        if label in PINNED:
+            config[label] = st.column_config.TextColumn(
+                label, pinned=True, width="large", help=column.description if column else None
+            )
+        elif metric is not None:
+            header = label if column is None else metric.with_unit()
             config[label] = st.column_config.NumberColumn(
-                column.with_unit(), format=column.number_format, help=column.description
+                header, format=metric.number_format, help=metric.description, width=_width(header)
             )
         elif column is not None and column.is_link:
             config[label] = st.column_config.LinkColumn(label, help=column.description, display_text="open")

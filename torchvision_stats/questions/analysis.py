@@ -96,6 +96,13 @@ def filter_rows(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return table[keep]
 
 
+def columns_first(table: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """The table with `labels` (those it has) as its first columns, in that order: what a page is
+    about comes before the rest."""
+    first = [label for label in dict.fromkeys(labels) if label in table.columns]
+    return table[first + [label for label in table.columns if label not in first]]
+
+
 def metric_range(table: pd.DataFrame, label: str) -> tuple[float, float] | None:
     values = table[label].dropna()
     if values.empty:

@@ -101,6 +101,9 @@ def pick_weights(
         fits &= constraint.allows(candidates)
     ranked = candidates[fits].sort_values([quality, cost], ascending=[False, True]).copy()
     ranked[registry.PARETO_OPTIMAL.label] = analysis.pareto_frontier(ranked, [quality, cost])
+    # What the page is about first: the weight, its quality, whether it is on the frontier, the cost.
+    leading = [registry.WEIGHT.label, quality, registry.PARETO_OPTIMAL.label, cost]
+    ranked = analysis.columns_first(ranked, leading + [c.label for c in constraints])
     if not ranked.empty:
         top = ranked.head(TOP_PICKS)
         reasons = [

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 from torchvision_stats import registry
+from torchvision_stats.questions import analysis
 
 WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
 
@@ -64,7 +65,14 @@ def pair_with_float(quantized: pd.DataFrame, floats: pd.DataFrame) -> tuple[pd.D
             pair[f"{LATENCY} quantized"] = row[LATENCY]
             pair[SPEED_UP] = base[LATENCY] / row[LATENCY] if row[LATENCY] > 0 else float("nan")
         rows.append(pair)
-    return pd.DataFrame(rows), pd.DataFrame(unpaired, columns=quantized.columns)
+    # What the page is about first: the quantized weight, its accuracy and what quantizing cost.
+    leading = ["Quantized weight"]
+    for label in COMPARED:
+        leading += [f"{label} quantized", registry.delta_label(label), f"{label} float"]
+    leading.append(SPEED_UP)
+    pairs = pd.DataFrame(rows)
+    pairs = analysis.columns_first(pairs, leading) if rows else pairs
+    return pairs, pd.DataFrame(unpaired, columns=quantized.columns)
 
 
 def summary(pairs: pd.DataFrame) -> tuple[int, float, float]:
