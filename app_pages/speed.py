@@ -3,7 +3,7 @@ the docs' GFLOPS are from measured latency, and how machines compare."""
 
 import streamlit as st
 
-from dashboard import data, measuring, sets, speed
+from dashboard import data, measuring, sets, speed, widgets
 from torchvision_stats import registry
 from torchvision_stats.measure import environment
 from torchvision_stats.output import charts, formatting
@@ -48,8 +48,18 @@ slug = st.selectbox(
 table = tables[slug]
 proxy = registry.CATEGORIES[slug].cost_in(table.columns)
 rho, count = speed_questions.rank_correlation(table, proxy)
-if count < 3:
-    st.info(formatting.markdown("This set has fewer than three {} weights with a latency.", slug))
+if count < 3:  # in the chart's place: why there is none, and what would draw one
+    st.info(
+        formatting.markdown(
+            "{} has {} {} weights with both {} and a latency: too few to compare. Choose another "
+            "category, or a set that measured them.",
+            active.label,
+            count,
+            registry.CATEGORIES[slug].title.lower(),
+            proxy,
+        ),
+        icon=":material/filter_alt_off:",
+    )
 else:
     st.plotly_chart(
         charts.proxy_figure(table, proxy, registry.LATENCY.label, active.label), key="speed.proxy"
@@ -63,7 +73,7 @@ else:
         )
     )
     st.caption("Where the proxy misleads most: a positive difference is slower than its GFLOPS rank says.")
-    st.dataframe(speed_questions.rank_differences(table, proxy), hide_index=True)
+    widgets.show_table(speed_questions.rank_differences(table, proxy))
 
 st.subheader("Across machines")
 available = {info.id: info for info in speed.sets()}
@@ -73,13 +83,19 @@ chosen_sets = st.multiselect(
     default=list(available)[:3],
     format_func=lambda i: available[i].label,
     key="speed.compare-sets",
+    select_all=False,
 )
 every_weight = [w for t in tables.values() for w in t[registry.WEIGHT.label]]
 defaults = [
     w for w in ("ResNet50_Weights.IMAGENET1K_V2", "ConvNeXt_Tiny_Weights.IMAGENET1K_V1") if w in every_weight
 ]
 picked = st.multiselect(
-    "Weights", every_weight, default=defaults, max_selections=12, key="speed.compare-weights"
+    "Weights",
+    every_weight,
+    default=defaults,
+    max_selections=12,
+    key="speed.compare-weights",
+    select_all=False,
 )
 latencies = speed_questions.across_sets(
     {available[i].label: speed.loaded(i).table for i in chosen_sets}, picked
@@ -88,4 +104,4 @@ if latencies.empty:
     st.info("None of these weights is measured in the chosen sets.")
 else:
     st.plotly_chart(charts.across_sets_figure(latencies), key="speed.across")
-    st.dataframe(latencies, hide_index=True)
+    widgets.show_table(latencies)

@@ -474,7 +474,9 @@ def test_a_range_from_the_url_sets_the_control_and_the_narrowest_top_range_holds
     # The best weight by Acc@1 (88.552) needs far more than 5 GFLOPS: the chart's place says which
     # filter leaves nothing, and a wider GFLOPS range brings it back.
     assert not app.get("plotly_chart")
-    assert "Together, Acc@1 from 88.552 and GFLOPS up to 5 leave no weight" in app.info[0].value.replace("\\", "")
+    assert "Together, Acc@1 from 88.552 and GFLOPS up to 5 leave no weight" in app.info[0].value.replace(
+        "\\", ""
+    )
     range_control(app, "GFLOPS").set_range(0.04, 1016.72).run()  # the data's own ends
     assert point_names(app) == ["ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1"]
 

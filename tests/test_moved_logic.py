@@ -91,9 +91,12 @@ def test_a_range_url_reads_open_sides_and_refuses_what_holds_nothing():
     assert view.ranges == () and notices == [
         "“GFLOPS=500,” holds no weight here (GFLOPS runs from 0.58 to 280.37); left out."
     ]
-    assert view_state.EXPLORE.to_query(
-        view_state.EXPLORE.from_query({"category": "object_detection", "GFLOPS": "0.1,4.3"}, tables)[0]
-    )["GFLOPS"] == ",4.3"
+    assert (
+        view_state.EXPLORE.to_query(
+            view_state.EXPLORE.from_query({"category": "object_detection", "GFLOPS": "0.1,4.3"}, tables)[0]
+        )["GFLOPS"]
+        == ",4.3"
+    )
 
 
 def test_pick_within_reads_limits_as_a_page_holds_them():

@@ -198,14 +198,28 @@ def test_history_in_the_browser(page, app_url, screenshots):
     page.goto(f"{app_url}/history")
     wait_for_text(page, "Which release lists which weight")
     pick(page, "Category", "Video classification")
-    wait_for_text(page, "7 added, 0 removed, 6 values changed.")
+    # Every category at once: what changed between these releases.
+    wait_for_text(
+        page,
+        "Classification: 4 added, 0 removed, 0 values changed; "
+        "Video classification: 7 added, 0 removed, 6 values changed.",
+    )
     settle(page)
     name, rows = download_csv(page, "Download the diff as CSV")
-    assert name == "video_classification-0.13-to-main.csv"
+    assert name == "all-categories-0.13-to-main.csv" and len(rows) == 17
     r2plus1d = next(
         r for r in rows if r["Weight"] == "R2Plus1D_18_Weights.KINETICS400_V1" and r["Metric"] == "Acc@1"
     )
-    assert (r2plus1d["0.13"], r2plus1d["main"]) == ("57.5", "67.463")
+    assert (r2plus1d["Category"], r2plus1d["0.13"], r2plus1d["main"]) == (
+        "Video classification",
+        "57.5",
+        "67.463",
+    )
+    pick(page, "Categories", "Video classification")  # the per-category view, as a filter
+    wait_for_text(page, "Video classification: 7 added, 0 removed, 6 values changed.")
+    settle(page)
+    name, rows = download_csv(page, "Download the diff as CSV")
+    assert name == "video_classification-0.13-to-main.csv" and len(rows) == 13
     page.screenshot(path=screenshots / "history.png", full_page=True)
 
 
@@ -233,6 +247,8 @@ def test_switching_the_docs_version_in_the_sidebar(page, app_url):
     settle(page)
     assert "version=0.13" in current_url(page)
     assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"  # no GFLOPS in 0.13
+    # …and the page says so, where it used to change the axis silently.
+    page.get_by_text("X axis: GFLOPS is not available here; showing Params (M).").wait_for(timeout=10_000)
 
 
 def plot_area(page) -> dict:

@@ -275,10 +275,10 @@ def proxy_figure(table: pd.DataFrame, proxy: str, measured: str, measured_on: st
         "marker": {"size": MARKER_SIZE, "color": FAMILY_COLORS[0], "opacity": 0.85},
     }
     layout = {
-        "xaxis": {"title": {"text": registry.axis_title(proxy)}, "type": "log"},
+        "xaxis": _axis(proxy, True, both[proxy].tolist()),
         "yaxis": {
+            **_axis(measured, True, both[measured].tolist()),
             "title": {"text": f"{registry.axis_title(measured)} on {html.escape(measured_on)}"},
-            "type": "log",
         },
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "height": 460,
@@ -303,7 +303,7 @@ def across_sets_figure(latencies: pd.DataFrame) -> go.Figure:
     ]
     layout = {
         "barmode": "group",
-        "yaxis": {"title": {"text": registry.axis_title(registry.LATENCY.label)}, "type": "log"},
+        "yaxis": _axis(registry.LATENCY.label, True, latencies[registry.LATENCY.label].tolist()),
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "height": 460,
         "legend": {"title": {"text": "Measured on"}},
