@@ -19,9 +19,12 @@ def render_data_status(result: LoadResult) -> None:
     with st.sidebar:
         st.markdown("**Data source**")
         st.caption(formatting.escape_markdown(result.describe()))
-        page_says = (result.data.provenance.page_version or "").strip() or "no version"
+        # The page's own version string, tidied ("main (0.13.1a0+5a9ee49 )" as the 0.13 page has it).
+        page_says = " ".join((result.data.provenance.page_version or "").split()).replace(" )", ")")
         st.caption(
-            formatting.markdown("Docs version {} · the page itself says {}", result.version, page_says)
+            formatting.markdown(
+                "Docs version {} · the page itself says {}", result.version, page_says or "nothing"
+            )
         )
         for message in result.messages:
             st.warning(formatting.escape_markdown(message), icon=":material/warning:")

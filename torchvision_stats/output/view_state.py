@@ -296,7 +296,12 @@ class Ranges(Field):
                     raise Fallback(
                         f"“{label}={_shown(text)}” is not a range like 1,5 (or ,5 or 1,); left out."
                     )
-                low, high = _side(sides[0], label), _side(sides[1], label)
+                try:
+                    low, high = _side(sides[0], label), _side(sides[1], label)
+                except Fallback:
+                    raise Fallback(
+                        f"“{label}={_shown(text)}” is not a range of numbers like 1,5; left out."
+                    ) from None
                 if (
                     (low is not None and low > highest)
                     or (high is not None and high < lowest)
