@@ -49,9 +49,18 @@ def show_table(table: pd.DataFrame) -> None:
 
 
 def show_plain_table(table: pd.DataFrame) -> None:
-    """A table of mixed values (a diff: numbers of several metrics in one column) as text:
-    numbers without trailing zeros, missing as – (as Compare shows it), never "None"."""
-    st.dataframe(table.style.format(formatting.display_value), hide_index=True)
+    """A small table as text, the way Compare shows it: a metric's numbers in its format, others
+    without trailing zeros (a diff's column holds several metrics), missing as –. The grid shows a
+    missing number as a grey "None" whatever a Styler says, so the cells are made text here."""
+    text = pd.DataFrame(
+        {
+            label: [formatting.cell_text(str(label), value) for value in table[label]]
+            for label in table.columns
+        }
+    )
+    numeric = [label for label in table.columns if pd.api.types.is_numeric_dtype(table[label])]
+    config = {label: st.column_config.TextColumn(str(label), alignment="right") for label in numeric}
+    st.dataframe(text, hide_index=True, column_config=config)
 
 
 def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:

@@ -178,7 +178,10 @@ def test_history_link_opens_its_category_releases_budget_and_diff():
     assert not app.exception
     matrix, _, best, diff = (frame.value for frame in app.dataframe)
     assert list(matrix.columns)[1:] == ["0.13", "0.15", "main"]
-    assert best.columns[3] == "Params (M)" and (best["Params (M)"].dropna() <= 40).all()
+    assert (
+        best.columns[3] == "Params (M)"
+        and (pd.to_numeric(best["Params (M)"], errors="coerce").dropna() <= 40).all()
+    )
     assert list(diff.columns) == ["Category", "Change", "Weight", "Metric", "0.13", "0.15"]
     app.selectbox(key="history.diff_to").set_value("main").run()
     assert (app.query_params["diff_to"], app.query_params["category"]) == ("main", "video_classification")

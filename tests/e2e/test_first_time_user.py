@@ -52,6 +52,10 @@ def test_compare_adds_the_weight_typed_in_any_spelling_one_per_enter(page, app_u
     box.press("Enter")
     page.get_by_text("Every weight matching “convnext tiny” is already compared.").wait_for(timeout=10_000)
     assert chips(page) == expected
+    # Numbers in each metric's format: Acc@1 to 3 decimals, a ratio to 4 significant digits.
+    cells = {row[0]: row[1:] for row in grid(page, 0) if row}
+    assert cells["Acc@1"][0] == "80.858" and cells["GFLOPS"][0] == "4.09"
+    assert cells["Box MAP"] == ["–", "–", "–", "37.0"]  # a metric a category lacks: –, as elsewhere
     # The other matches of the last search are offered, one click each.
     box.fill("resnet50")
     box.press("Enter")
@@ -113,6 +117,16 @@ def test_at_most_5_gflops_is_set_through_the_ui_and_plots_the_right_count(page, 
     assert point_count(page) == 1
 
 
+def grid(page, index: int) -> list[list[str]]:
+    """The cells of the `index`th table on the page, as text (its accessible copy of the grid)."""
+    table = page.get_by_test_id("stDataFrame").nth(index)
+    table.locator('[role="row"]').first.wait_for(state="attached", timeout=30_000)
+    return [
+        row.locator('[role="gridcell"], [role="columnheader"]').all_text_contents()
+        for row in table.locator('[role="row"]').all()
+    ]
+
+
 def test_an_empty_result_says_why_where_the_chart_would_be(page, app_url):
     goto(page, f"{app_url}/?category=object_detection&q=zzz")
     page.get_by_text("The search “zzz” matches no weight here; widen it or clear it.").wait_for(
@@ -122,6 +136,13 @@ def test_an_empty_result_says_why_where_the_chart_would_be(page, app_url):
     goto(page, f"{app_url}/history?category=video_classification")  # the default budget fits video
     page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=30_000)
     assert page.locator(".js-plotly-plot .scatterlayer .point").count() == 3  # 0.13 has no GFLOPS
+    best = grid(page, 2)  # Best under a budget: missing shows as –, as Compare shows it, never None
+    assert best[0][:3] == ["Version", "Best weight", "Acc@1"]
+    assert best[1][:3] == ["0.13", "–", "–"] and not any("None" in cell for row in best for cell in row)
+    page.get_by_label("At most (GFLOPS)").fill("1")  # a budget nothing fits: the chart's place says so
+    page.get_by_label("At most (GFLOPS)").press("Enter")
+    message = "No video classification weight fits 1 GFLOPS in these releases; the cheapest needs 17.98."
+    page.get_by_text(message).wait_for(timeout=15_000)
 
 
 def axis_titles(page) -> tuple[str, str]:
