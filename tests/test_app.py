@@ -499,7 +499,7 @@ def page_rows(version: str = "main") -> dict[str, list[dict[str, object]]]:
                 elif header == "recipe":
                     values["Recipe"] = link
                 else:
-                    values[header] = page_number(cell_text(cell))
+                    values[header] = page_number(cell_text(cell), millions=header == "params")
             rows.append(values)
         found[slug] = rows
     return found
