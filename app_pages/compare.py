@@ -10,6 +10,7 @@ from torchvision_stats.output import formatting, view_state
 from torchvision_stats.questions import analysis, find
 
 HIGHLIGHT = "background-color: rgba(46, 160, 67, 0.28); font-weight: 600"
+ROW_PIXELS = 35  # the grid's row height
 
 state = PageState("compare", view_state.COMPARE)
 result = data.page_data()
@@ -56,10 +57,15 @@ if rows:
     shown_as_text = side_by_side.apply(
         lambda row: pd.Series([formatting.cell_text(str(row.name), v) for v in row], index=row.index), axis=1
     )
-    st.dataframe(shown_as_text.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None))
+    st.dataframe(
+        shown_as_text.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None),
+        height=(len(shown_as_text) + 1) * ROW_PIXELS + 3,  # every row in view, no inner scrolling
+        column_config={"_index": st.column_config.TextColumn(pinned=True, width=200)},  # labels whole
+    )
     st.caption(
-        "Highlighted: the best value of each metric among the picked weights (higher accuracy and mAP, "
-        "fewer params and GFLOPS/GIPS). Metrics a category does not report are shown as –."
+        "Highlighted: the best value of each metric among the picked weights, by the metric's direction "
+        "(higher accuracy, mAP and throughput; lower params, GFLOPS, size and latency). Metrics a "
+        "category does not report are shown as –."
     )
     st.subheader("Code")
     for _, row in rows:

@@ -56,7 +56,10 @@ else:
             quality = row[category.main_metric]
             st.markdown(
                 formatting.markdown(
-                    "**{}** · {} {:g}", row[registry.WEIGHT.label], category.main_metric, quality
+                    "**{}** · {} {}",
+                    row[registry.WEIGHT.label],
+                    category.main_metric,
+                    formatting.cell_text(category.main_metric, quality),
                 )
             )
             st.markdown(formatting.escape_markdown(reason))

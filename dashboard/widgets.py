@@ -26,8 +26,12 @@ def column_config(table: pd.DataFrame) -> dict:
         column = registry.column(label)
         metric = registry.metric_of(label)
         if label in PINNED:
+            longest = int(table[label].astype(str).str.len().max()) if len(table) else 0
             config[label] = st.column_config.TextColumn(
-                label, pinned=True, width="large", help=column.description if column else None
+                label,
+                pinned=True,
+                width=min(max(_width(label), 7 * longest + 24), 480),
+                help=column.description if column else None,
             )
         elif metric is not None:
             header = label if column is None else metric.with_unit()

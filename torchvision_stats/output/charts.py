@@ -32,6 +32,7 @@ FAMILY_COLORS = (
 MARKER_SIZE = 10
 SIZE_RANGE = (6.0, 34.0)
 FRONTIER_COLOR = "#e4572e"
+GAIN_COLOR = "#2d965a"  # an accuracy gain, beside the frontier's orange for a loss
 
 
 def family_colors(families: list[str]) -> dict[str, str]:
@@ -41,18 +42,19 @@ def family_colors(families: list[str]) -> dict[str, str]:
 
 
 def _readable(value: float) -> str:
-    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+    return f"{value:,.0f}" if value >= 1000 else f"{value:g}"
 
 
 def log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
     """Ticks of a log axis at 1, 2, 5 × 10^k around the values, written in full ("0.05", not "5"):
-    only powers of ten when the values span more than four of them."""
+    only powers of ten when the values span more than four of them, more when they span about one."""
     positive = [value for value in values if value == value and value > 0]
     if not positive:
         return [], []
     low, high = min(positive), max(positive)
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    mantissas = (1,) if last - first > 4 else (1, 2, 5)
+    decades = math.log10(high / low)
+    mantissas = (1,) if last - first > 4 else (1, 2, 5) if decades > 1.2 else (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9)
     ticks = [
         float(f"{mantissa * 10.0**exponent:.6g}")
         for exponent in range(first, last + 1)
@@ -248,9 +250,7 @@ def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
         "x": ordered[ACC1_CHANGE].tolist(),
         "customdata": hover,  # not "text": a bar chart would print that on the bars
         "hovertemplate": "%{customdata}<extra></extra>",
-        "marker": {
-            "color": [FRONTIER_COLOR if value < 0 else FAMILY_COLORS[2] for value in ordered[ACC1_CHANGE]]
-        },
+        "marker": {"color": [FRONTIER_COLOR if value < 0 else GAIN_COLOR for value in ordered[ACC1_CHANGE]]},
     }
     layout = {
         "xaxis": {"title": {"text": "Acc@1 change vs. the float model (points)"}, "zeroline": True},
@@ -276,11 +276,10 @@ def proxy_figure(table: pd.DataFrame, proxy: str, measured: str, measured_on: st
     }
     layout = {
         "xaxis": _axis(proxy, True, both[proxy].tolist()),
-        "yaxis": {
-            **_axis(measured, True, both[measured].tolist()),
-            "title": {"text": f"{registry.axis_title(measured)} on {html.escape(measured_on)}"},
-        },
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "yaxis": _axis(measured, True, both[measured].tolist()),
+        # The machine over the chart: as the axis title, a set's long name was cut off.
+        "title": {"text": f"Measured on {html.escape(measured_on)}", "font": {"size": 13}},
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         "height": 460,
         "hovermode": "closest",
     }
