@@ -87,7 +87,9 @@ with controls_area:
         placeholder="resnet, or re:^vit_b",
         help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
     )
-    filters_row[1].multiselect("Families", families, key="explore.family", placeholder="All families")
+    filters_row[1].multiselect(
+        "Families", families, key="explore.family", placeholder="All families", select_all=False
+    )
     filters_row[2].segmented_control(
         "Pareto frontier",
         view_state.PARETO_MODES,

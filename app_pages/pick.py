@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import sidebar, url_state, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import formatting, view_state
+from torchvision_stats.output import export, formatting, view_state
 from torchvision_stats.questions import pick
 
 page = url_state.open_category_page("pick", view_state.PICK)
@@ -35,8 +35,12 @@ for column, label in zip(cells, metrics, strict=False):
     )
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 family_row = st.columns(2)
-family_row[0].multiselect("Only these families", families, key="pick.include", placeholder="Any family")
-family_row[1].multiselect("Never these families", families, key="pick.exclude", placeholder="None excluded")
+family_row[0].multiselect(
+    "Only these families", families, key="pick.include", placeholder="Any family", select_all=False
+)
+family_row[1].multiselect(
+    "Never these families", families, key="pick.exclude", placeholder="None excluded", select_all=False
+)
 
 view = state.current(tables)
 picked = pick.pick_within(table, category, dict(view.bounds), view.include, view.exclude)
@@ -69,6 +73,10 @@ else:
             widgets.weight_snippet(row)
     st.subheader("Every weight that fits")
     widgets.show_table(picked.ranked)
-    widgets.csv_download("Download as CSV", picked.ranked, f"{view.category}-picks.csv", "pick.download")
+    limits = pick.limits_in_words(view.bounds)
+    file_name = export.file_name(
+        view.category, ["picks", *limits, *view.include, *(f"no {f}" for f in view.exclude)]
+    )
+    widgets.csv_download("Download as CSV", picked.ranked, file_name, "pick.download")
 
 state.remember(view)

@@ -85,6 +85,7 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         default=speed_questions.frontier_weights(table, registry.CATEGORIES[slug])[:MAX_WEIGHTS_PER_RUN],
         max_selections=MAX_WEIGHTS_PER_RUN,
         key=f"speed.weights.{slug}",
+        select_all=False,  # Enter picks the highlighted weight, never a batch
         help="The category's Pareto frontier (cost against quality) to start with; type to search.",
     )
     settings_row = st.columns(3)

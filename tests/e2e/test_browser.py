@@ -190,7 +190,7 @@ def test_pick_a_model_in_the_browser(page, app_url):
     settle(page)
     assert page.get_by_text("EfficientNet_B4_Weights.IMAGENET1K_V1 · Acc@1 83.384").count() == 1
     name, rows = download_csv(page, "Download as CSV")
-    assert name == "classification-picks.csv" and len(rows) == fitting
+    assert name == "classification-picks-params-m-up-to-30-gflops-up-to-5.csv" and len(rows) == fitting
     assert rows[0]["Weight"] == "EfficientNet_B4_Weights.IMAGENET1K_V1"
 
 

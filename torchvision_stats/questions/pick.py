@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -145,6 +145,16 @@ def _closest(candidates: pd.DataFrame, constraints: list[Constraint]) -> pd.Data
     ]
     closest = candidates.assign(**{registry.MISSES.label: misses, "_distance": total})
     return closest.sort_values("_distance").head(CLOSEST).drop(columns="_distance")
+
+
+def limits_in_words(bounds: Iterable[tuple[str, float]]) -> list[str]:
+    """A page's limits as people say them, "GFLOPS up to 5", "Acc@1 from 80" (file names)."""
+    return [
+        analysis.range_words(label, bound, None)
+        if registry.METRICS[label].higher_is_better
+        else analysis.range_words(label, None, bound)
+        for label, bound in bounds
+    ]
 
 
 def constraints_from(bounds: Mapping[str, float | None]) -> list[Constraint]:
