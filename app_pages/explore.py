@@ -9,6 +9,7 @@ from torchvision_stats import registry
 from torchvision_stats.output import charts, controls, export, formatting, view_state
 from torchvision_stats.questions import analysis
 
+widgets.open_range_ends("explore.range")
 page = url_state.open_category_page("explore", view_state.EXPLORE)
 state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
@@ -71,7 +72,14 @@ with chart_area:
 with controls_area:
     axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
     page.category_select(resets=("x", "y", "family", "ranges"), where=axes[0])
-    axes[1].selectbox("X axis", metrics, format_func=registry.axis_title, key="explore.x")
+    axes[1].selectbox(
+        "X axis",
+        metrics,
+        format_func=registry.axis_title,
+        key="explore.x",
+        on_change=state.keep_apart,
+        args=("x", "y", view.x),
+    )
     y_metrics = [label for label in metrics if label != view.x]  # never a metric against itself
     axes[2].selectbox("Y axis", y_metrics, format_func=registry.axis_title, key="explore.y")
     axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key="explore.color")

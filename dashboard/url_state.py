@@ -72,6 +72,12 @@ class PageState(Generic[View]):
         """Put one widget's value right before it is drawn (a value the data made invalid)."""
         st.session_state[self.key(name)] = value
 
+    def keep_apart(self, changed: str, other: str, previous: Any) -> None:
+        """A widget callback: when `changed` took the value `other` holds, `other` takes the one
+        `changed` had (choosing the Y axis's metric for X swaps the axes)."""
+        if st.session_state.get(self.key(changed)) == st.session_state.get(self.key(other)):
+            st.session_state[self.key(other)] = previous
+
     def reset(self, names: tuple[str, ...], context: Any) -> None:
         """A widget callback: `names` back to their defaults for the rest of the view."""
         self.set_widgets(self.codec.reset(self.current(context), names, context))

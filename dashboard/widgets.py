@@ -99,13 +99,31 @@ def url_notices(notices: list[str]) -> None:
         st.info(formatting.markdown(template, len(notices), *notices), icon=":material/link_off:")
 
 
+def open_range_ends(key_prefix: str) -> None:
+    """Before a page reads its view: a range end a control showed at the data's own lowest or
+    highest becomes open (None), so it follows the data of another docs version instead of
+    pinning the old numbers (main's full Acc@1 range holds no weight of 0.13's video table)."""
+    drawn = st.session_state.get(f"{key_prefix}.drawn-ends", {})
+    for label, (low, high) in drawn.items():
+        held = st.session_state.get(key := f"{key_prefix}.{label}")
+        if held is not None and None not in held:
+            st.session_state[key] = (
+                None if held[0] <= low else held[0],
+                None if held[1] >= high else held[1],
+            )
+
+
 def range_controls(controls_by_metric: dict[str, RangeControl], key_prefix: str) -> None:
     """A row of range controls, one per metric, holding (low, high) under `key_prefix`.<label>:
     a log-scale select slider of readable stops for metrics spanning decades, else a slider in
     steps of the metric's precision. Their values are set (by the page) before they are drawn."""
-    for column, control in zip(
-        st.columns(max(len(controls_by_metric), 1)), controls_by_metric.values(), strict=False
-    ):
+    st.session_state[f"{key_prefix}.drawn-ends"] = {
+        c.label: (c.low, c.high) for c in controls_by_metric.values()
+    }
+    per_row = 4  # a label such as "Throughput (inputs/s) (log scale)" on one line
+    count = len(controls_by_metric)
+    cells = [cell for _ in range(0, count, per_row) for cell in st.columns(per_row)]
+    for column, control in zip(cells, controls_by_metric.values(), strict=False):
         key = f"{key_prefix}.{control.label}"
         metric = registry.METRICS[control.label]
         if control.is_log:
@@ -113,7 +131,7 @@ def range_controls(controls_by_metric: dict[str, RangeControl], key_prefix: str)
                 formatting.markdown("{} (log scale)", registry.axis_title(control.label)),
                 options=control.stops_with(st.session_state[key]),
                 value=st.session_state[key],  # a pair: what makes it a range control
-                format_func=lambda value: f"{value:g}",
+                format_func=lambda value, label=control.label: formatting.short_number(label, value),
                 key=key,
             )
         else:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import parsed_tables
-from tests.test_app import run_app
+from tests.test_app import point_names, run_app
 from torchvision_stats import registry
 from torchvision_stats.data import snapshot
 from torchvision_stats.output import charts, export, formatting, view_state
@@ -146,3 +146,29 @@ def test_many_bad_keys_give_one_notice_listing_them():
     notice = app.info[0].value.replace("\\", "")
     assert notice.startswith("4 parts of the view could not be used:")
     assert notice.count("\n- ") == 4 and "zoom" in notice
+
+
+def test_choosing_the_y_axis_metric_for_x_swaps_the_axes():
+    app = run_app({"category": "object_detection"})
+    assert (app.selectbox(key="explore.x").value, app.selectbox(key="explore.y").value) == (
+        "GFLOPS",
+        "Box MAP",
+    )
+    app.selectbox(key="explore.x").set_value("Box MAP").run()
+    assert (app.selectbox(key="explore.x").value, app.selectbox(key="explore.y").value) == (
+        "Box MAP",
+        "GFLOPS",
+    )
+    assert not app.info  # a swap, not a fallback to explain
+    assert (app.query_params["x"], app.query_params["y"]) == ("Box MAP", "GFLOPS")
+
+
+def test_a_version_switch_keeps_narrowed_ranges_and_lets_full_ones_follow_the_data():
+    app = run_app({"category": "video_classification", "Params (M)": ",32"})
+    app.selectbox(key="version").set_value("0.13").run()
+    notices = [info.value.replace("\\", "") for info in app.info]
+    assert notices == ["X axis: GFLOPS is not available here; showing Params (M)."]
+    # 0.13's video weights within 32 M params: MC3-18 (11.7 M) and R(2+1)D-18 (31.5 M), not R3D-18.
+    assert app.query_params["Params (M)"] == ",32" and app.query_params["version"] == "0.13"
+    assert sorted(point_names(app)) == ["MC3_18_Weights.KINETICS400_V1", "R2Plus1D_18_Weights.KINETICS400_V1"]
+    assert "Acc@1" not in app.query_params  # main's full Acc@1 range did not pin 0.13's
