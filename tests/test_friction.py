@@ -172,3 +172,15 @@ def test_a_version_switch_keeps_narrowed_ranges_and_lets_full_ones_follow_the_da
     assert app.query_params["Params (M)"] == ",32" and app.query_params["version"] == "0.13"
     assert sorted(point_names(app)) == ["MC3_18_Weights.KINETICS400_V1", "R2Plus1D_18_Weights.KINETICS400_V1"]
     assert "Acc@1" not in app.query_params  # main's full Acc@1 range did not pin 0.13's
+
+
+def test_a_link_to_a_version_that_cannot_load_keeps_the_page_on_main():
+    app = run_app({"version": "0.18", "category": "object_detection"})  # nothing listens: offline
+    warning = app.warning[0].value.replace("\\", "")
+    assert warning.startswith(
+        "Docs 0.18 could not be loaded, so main is still shown. No data for torchvision"
+    )
+    assert app.selectbox(key="version").value == "main" and "version" not in app.query_params
+    assert len(point_names(app)) == 9  # the page works: object detection of main
+    labels = app.selectbox(key="version").options
+    assert "0.20 · bundled" in labels and any(label.startswith("0.18 · needs network") for label in labels)
