@@ -53,15 +53,17 @@ def _live_progress() -> None:
         st.session_state["speed.seen-done"] = status.done
         st.rerun(scope="app")  # a new row is in the set, or the run ended: redraw the whole page
     st.session_state["speed.seen-done"] = status.done
-    text = formatting.markdown(
-        "{} of {} measured · now {} · {} elapsed · {} left",
-        status.done,
-        status.total,
-        status.current or "starting",
-        _duration(status.elapsed_s),
-        _duration(status.eta_s),
+    st.progress(
+        status.done / max(status.total, 1),
+        text=formatting.markdown(
+            "{} of {} measured · now {} · {} elapsed · {} left",
+            status.done,
+            status.total,
+            status.current or "starting",
+            _duration(status.elapsed_s),
+            _duration(status.eta_s),
+        ),
     )
-    st.progress(status.done / max(status.total, 1), text=text)
     if st.button("Cancel", icon=":material/stop:", key="speed.cancel"):
         speed.background_run().cancel()
 

@@ -69,6 +69,5 @@ def _refresh_status(background: BackgroundRefresher) -> None:
     elif status.messages:
         # Offline is a normal way to run this app: a status line, not an alarm on every page.
         st.caption(
-            ":material/cloud_off: "
-            + formatting.markdown("{} Showing the copy above.", " ".join(status.messages))
+            formatting.markdown(":material/cloud_off: {} Showing the copy above.", " ".join(status.messages))
         )

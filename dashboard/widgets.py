@@ -95,8 +95,8 @@ def url_notices(notices: list[str]) -> None:
     if len(notices) == 1:
         st.info(formatting.escape_markdown(notices[0]), icon=":material/link_off:")
     elif notices:
-        template = "{} parts of the view could not be used:\n\n" + "\n".join("- {}" for _ in notices)
-        st.info(formatting.markdown(template, len(notices), *notices), icon=":material/link_off:")
+        heading = f"{len(notices)} parts of the view could not be used:"
+        st.info(formatting.markdown_list(heading, notices), icon=":material/link_off:")
 
 
 def open_range_ends(key_prefix: str) -> None:

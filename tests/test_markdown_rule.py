@@ -46,7 +46,7 @@ MARKDOWN_CALLS = {
     "metric",
     "file_uploader",
 }
-SAFE_BUILDERS = {"markdown", "escape_markdown"}
+SAFE_BUILDERS = {"markdown", "escape_markdown", "markdown_list"}
 
 
 def _is_safe(node: ast.expr) -> bool:
@@ -75,7 +75,11 @@ def unsafe_markdown(source: str, filename: str = "<page>") -> list[str]:
 
 
 def ui_files() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
+    return [
+        ROOT / "app.py",
+        *sorted((ROOT / "app_pages").glob("*.py")),
+        *sorted((ROOT / "dashboard").glob("*.py")),
+    ]
 
 
 def test_no_page_puts_unescaped_text_into_markdown():
@@ -131,3 +135,8 @@ def test_no_address_in_a_value_can_become_a_link():
         text.replace(joiner, "").replace("\\", "")
         == "see https://evil.example/x, www.evil.example and me@evil.example"
     )
+
+
+def test_markdown_list_escapes_the_heading_and_every_item():
+    text = formatting.markdown_list("2 parts:", ["[x](javascript:alert(1))", "**bold**"])
+    assert text == "2 parts\\:\n\n- \\[x\\]\\(javascript\\:alert\\(1\\)\\)\n- \\*\\*bold\\*\\*"

@@ -43,6 +43,12 @@ def markdown(template: str, /, *values: object, **named: object) -> str:
     return _EscapingFormatter().format(template, *values, **named)
 
 
+def markdown_list(heading: str, items: list[str]) -> str:
+    """Markdown for the screen: `heading`, then each item as a bullet; all of it escaped, so only
+    the list is markup (a second way to build Markdown, tests/test_markdown_rule.py)."""
+    return escape_markdown(heading) + "\n\n" + "\n".join(f"- {escape_markdown(item)}" for item in items)
+
+
 def display_value(value: object) -> str:
     """A table cell as text: numbers without trailing zeros (80.858, 25.6), missing as –."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
