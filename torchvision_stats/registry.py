@@ -84,10 +84,17 @@ class Metric(Column):
         digits = re.search(r"\.(\d+)([fg])", self.number_format)
         if digits is None:
             return values
-        count = int(digits.group(1))
         if digits.group(2) == "f":
-            return values.round(count)
-        return values.map(lambda value: float(f"{value:.{count}g}") if value == value else value)
+            return values.round(int(digits.group(1)))
+        return values.map(self.rounded_value)
+
+    def rounded_value(self, value: float) -> float:
+        """One value at the precision of the metric's format (see rounded)."""
+        digits = re.search(r"\.(\d+)([fg])", self.number_format)
+        if digits is None or value != value:
+            return value
+        count = int(digits.group(1))
+        return round(value, count) if digits.group(2) == "f" else float(f"{value:.{count}g}")
 
     def best(self, values: Any) -> float:
         """The best of a pandas Series of values by this metric's direction; NaN when it has none."""

@@ -71,5 +71,4 @@ def short_number(label: str, value: float) -> str:
     """A metric's value at its registry precision, without trailing zeros: a control's stop
     (0.0871 for a ratio's lowest, 5 for GFLOPS, 13833.1 ms)."""
     metric = registry.metric_of(label)
-    rounded = float(metric.rounded(pd.Series([value])).iloc[0]) if metric else value
-    return f"{rounded:g}"
+    return f"{metric.rounded_value(value) if metric else value:g}"
