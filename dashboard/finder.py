@@ -48,7 +48,9 @@ def _on_offer(key: str, chosen_key: str, limit: int) -> None:
     if weight:
         offered = st.session_state.get(f"{key}.outcome", ("", []))[1]
         message = _add(chosen_key, weight, limit)
-        st.session_state[f"{key}.outcome"] = (message, [w for w in offered if w != weight])
+        added = weight in (st.session_state.get(chosen_key) or [])
+        # Still offered when it could not be added (six already): after removing one, click again.
+        st.session_state[f"{key}.outcome"] = (message, [w for w in offered if w != weight or not added])
     st.session_state[f"{key}.offer"] = None
 
 
