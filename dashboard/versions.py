@@ -73,12 +73,11 @@ def select() -> str:
     elif st.session_state[KEY] not in known:
         st.session_state[KEY] = DEFAULT
     _revert_failed_switch()
-    offline = st.session_state.get(OFFLINE_KEY, False)
     st.sidebar.selectbox(
         "Docs version",
         known,
         key=KEY,
-        format_func=lambda v: _label(v, offline),
+        format_func=label,
         help="Which release's documentation the numbers come from. Bundled versions always load; "
         "cached ones load from this server's cache; the others are fetched from the docs site.",
     )
@@ -90,7 +89,9 @@ def select() -> str:
     return version
 
 
-def _label(version: str, offline: bool) -> str:
+def label(version: str) -> str:
+    """The version and whether it loads now: "0.20 · bundled", "0.18 · needs network (offline now)"."""
+    offline = st.session_state.get(OFFLINE_KEY, False)
     where = docs_versions.availability(version)
     if where == docs_versions.NEEDS_NETWORK and offline:
         return f"{version} · needs network (offline now)"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import parsed_tables
-from tests.test_app import point_names, run_app
+from tests.test_app import point_names, run_app, run_page
 from torchvision_stats import registry
 from torchvision_stats.data import snapshot
 from torchvision_stats.output import charts, export, formatting, view_state
@@ -184,3 +184,11 @@ def test_a_link_to_a_version_that_cannot_load_keeps_the_page_on_main():
     assert len(point_names(app)) == 9  # the page works: object detection of main
     labels = app.selectbox(key="version").options
     assert "0.20 · bundled" in labels and any(label.startswith("0.18 · needs network") for label in labels)
+
+
+def test_history_marks_each_release_before_it_is_chosen():
+    app = run_page("history")
+    releases = next(m for m in app.multiselect if m.key == "history.releases")
+    assert releases.value == ["main", "0.20", "0.15", "0.13"]  # the bundled ones by default
+    # The tests run offline (the docs site is a closed port): the app knows it by now.
+    assert "0.13 · bundled" in releases.options and "0.18 · needs network (offline now)" in releases.options
