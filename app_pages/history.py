@@ -41,7 +41,7 @@ controls[1].multiselect(
     "Releases",
     releases,
     key="history.releases",
-    format_func=versions.label,  # whether each loads now, before it is chosen
+    format_func=versions.labeller(releases, st.session_state.get("history.releases") or []),  # loads now?
     max_selections=history.MAX_RELEASES,  # each release not bundled may be a fetch of up to 10 s
     select_all=False,  # "Select N matches" would ask for more releases than the limit
     help=formatting.markdown("Up to {} releases at once.", history.MAX_RELEASES),

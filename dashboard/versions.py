@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ DEFAULT = "main"
 KEY = "version"
 SHOWN_KEY, OFFLINE_KEY = "version.shown", "version.offline"
 FAILED_KEY, FAILED_NOTICE_KEY = "version.failed", "version.failed-notice"
+LABELS_KEY = "version.labels"
 LIST_TTL = timedelta(hours=1)
 
 
@@ -77,7 +79,7 @@ def select() -> str:
         "Docs version",
         known,
         key=KEY,
-        format_func=label,
+        format_func=labeller(known, [st.session_state[KEY]]),
         help="Which release's documentation the numbers come from. Bundled versions always load; "
         "cached ones load from this server's cache; the others are fetched from the docs site.",
     )
@@ -89,8 +91,21 @@ def select() -> str:
     return version
 
 
-def label(version: str) -> str:
-    """The version and whether it loads now: "0.20 · bundled", "0.18 · needs network (offline now)"."""
+def labeller(versions: Iterable[str], held: Iterable[str]) -> Callable[[str], str]:
+    """A select's labels: each version and whether it loads now ("0.20 · bundled", "0.18 · needs
+    network (offline now)"), made once per run. Streamlit carries a choice by its label, so a
+    version `held` (chosen in that select) keeps the label it was chosen with for the session: a
+    label that changed under it (needs network → cached) would drop the choice."""
+    labels = st.session_state.setdefault(LABELS_KEY, {})
+    held = set(held)
+    for version in versions:
+        if version not in labels or version not in held:
+            labels[version] = _availability_label(version)
+    made = dict(labels)  # the function is also called outside the run (tests): no state read then
+    return lambda version: made.get(version, version)
+
+
+def _availability_label(version: str) -> str:
     offline = st.session_state.get(OFFLINE_KEY, False)
     where = docs_versions.availability(version)
     if where == docs_versions.NEEDS_NETWORK and offline:

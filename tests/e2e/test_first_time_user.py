@@ -12,8 +12,9 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from tests.conftest import parsed_tables
-from tests.e2e.conftest import start_app
+from tests.conftest import parsed_tables, real_page
+from tests.docs_server import Route
+from tests.e2e.conftest import app_and_docs, start_app
 from tests.e2e.test_browser import POINTS, current_url, download_csv, open_explore, pick, point_count, settle
 
 pytestmark = pytest.mark.e2e
@@ -305,3 +306,22 @@ def test_explore_search_takes_the_same_spellings(page, app_url, spelling, count)
     goto(page, f"{app_url}/?q={quote(spelling)}")
     page.wait_for_selector(POINTS, timeout=30_000)
     assert point_count(page) == count  # ViT-B/16: its three recipes; ConvNeXt-Tiny: one
+
+
+def test_a_version_fetched_when_chosen_stays_chosen_once_it_is_cached(browser, tmp_path):
+    """Streamlit carries a choice by its label: the label of a chosen version must not change under
+    it when the fetch makes it "cached", or the next click would drop back to main."""
+    with app_and_docs(Route(real_page("main")), tmp_path / "cache") as (url, docs):
+        docs.serve_page("0.18", Route(real_page("0.20")))  # a release that is not bundled
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_explore(page, url)
+        pick(page, "Docs version", "0.18 · needs network")
+        page.get_by_text("Docs version 0.18 · the page itself says").wait_for(timeout=30_000)
+        settle(page)
+        page.get_by_text("Log Y").click()  # another run, the version now in the cache
+        settle(page)
+        page.get_by_text("Log Y").click()
+        settle(page)
+        assert "version=0.18" in current_url(page) and point_count(page) == 114
+        page.get_by_text("Docs version 0.18 · the page itself says").wait_for(timeout=10_000)
+        page.close()
