@@ -1,6 +1,5 @@
 """Compare: up to six weights from any categories, side by side, best values highlighted."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data, finder, widgets
@@ -20,12 +19,7 @@ category_of = {weight: slug for slug, table in tables.items() for weight in tabl
 
 st.title("Compare")
 widgets.url_notices(notices)
-candidates = [
-    find.Candidate(row[registry.WEIGHT.label], row[registry.MODEL.label], slug)
-    for slug, table in tables.items()
-    for row in table[[registry.WEIGHT.label, registry.MODEL.label]].to_dict("records")
-]
-finder.weight_finder("compare.find", "compare.weights", candidates, view_state.MAX_COMPARED)
+finder.weight_finder("compare.find", "compare.weights", find.candidates(tables), view_state.MAX_COMPARED)
 st.multiselect(
     "Weights to compare",
     list(category_of),
@@ -53,10 +47,7 @@ rows = [
 if rows:
     side_by_side = analysis.comparison(rows)
     best = analysis.best_in_rows(side_by_side)
-    # Text in each metric's registry format, one type per column for the grid.
-    shown_as_text = side_by_side.apply(
-        lambda row: pd.Series([formatting.cell_text(str(row.name), v) for v in row], index=row.index), axis=1
-    )
+    shown_as_text = formatting.rows_as_text(side_by_side)  # one type per column for the grid
     st.dataframe(
         shown_as_text.style.apply(lambda _: best.replace({True: HIGHLIGHT, False: ""}), axis=None),
         height=(len(shown_as_text) + 1) * ROW_PIXELS + 3,  # every row in view, no inner scrolling

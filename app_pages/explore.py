@@ -16,12 +16,10 @@ table, category, notices = page.table, page.category, page.notices
 metrics = registry.metric_columns(table)
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 range_controls = controls.range_controls(table)
-held = {label: (low, high) for label, low, high in view.ranges}
-for label, control in range_controls.items():
-    state.set(f"range.{label}", control.held(*held.get(label, (None, None))))
-narrowed = {label: control.held(*held[label]) for label, control in range_controls.items() if label in held}
-worded = {label: analysis.range_words(label, *held[label]) for label in narrowed}
-filters = analysis.Filters(view.q, view.family, narrowed)
+ranges = controls.held_ranges(range_controls, view.ranges)
+for label, value in ranges.values.items():
+    state.set(f"range.{label}", value)
+filters = analysis.Filters(view.q, view.family, ranges.narrowed)
 
 st.title("Explore")
 st.caption(
@@ -46,7 +44,7 @@ with chart_area:
     if search_error:
         st.error(formatting.escape_markdown(search_error), icon=":material/error:")
     elif not analysis.plottable(shown, [view.x, view.y]).any():
-        reason = analysis.why_nothing_shows(table, filters, worded, view.x, view.y)
+        reason = analysis.why_nothing_shows(table, filters, ranges.worded, view.x, view.y)
         st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
     else:
         size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
@@ -106,7 +104,7 @@ with controls_area:
         required=True,
         help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
     )
-    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(narrowed)):
+    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(ranges.narrowed)):
         widgets.range_controls(range_controls, "explore.range")
 
 selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
@@ -120,7 +118,7 @@ if selected_weights:
 
 st.subheader(formatting.markdown("Filtered weights ({})", len(shown)))
 pareto_words = ["pareto"] if view.pareto == "only" else []
-file_name = export.file_name(view.category, [view.q, *view.family, *worded.values(), *pareto_words])
+file_name = export.file_name(view.category, [view.q, *view.family, *ranges.worded.values(), *pareto_words])
 widgets.csv_download("Download CSV", shown, file_name, "explore.download")
 # Off at first: the table grid is heavy for the browser to load, and the chart comes first.
 if st.toggle("Show them as a table", key="explore.show-table"):

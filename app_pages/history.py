@@ -12,12 +12,9 @@ from torchvision_stats.questions import history
 # "stable" is another name for the newest release.
 releases = [v for v in versions.choices() if v != "stable"]
 current = data.page_data()
-budgets = {  # a default budget some weight fits, per category and metric (5 GFLOPS fits no video model)
-    (slug, label): history.typical_budget(table, label)
-    for slug, table in current.data.tables.items()
-    for label in registry.metric_columns(table)
-}
-context = view_state.HistoryContext(releases, [v for v in releases if v in snapshot_versions()], budgets)
+bundled = [v for v in releases if v in snapshot_versions()]
+# A default budget some weight fits, per category and metric (5 GFLOPS fits no video model).
+context = view_state.HistoryContext(releases, bundled, history.typical_budgets(current.data.tables))
 state = PageState("history", view_state.HISTORY)
 view, notices = state.view_for_this_run(context)
 category = registry.CATEGORIES[view.category]

@@ -13,6 +13,7 @@ from torchvision_stats.output import formatting
 from torchvision_stats.questions import find
 
 MAX_OFFERED = 8
+MAX_QUERY = 100
 
 
 def _add(chosen_key: str, weight: str, limit: int) -> str:
@@ -27,7 +28,7 @@ def _add(chosen_key: str, weight: str, limit: int) -> str:
 
 
 def _on_enter(key: str, chosen_key: str, candidates: list[find.Candidate], limit: int) -> None:
-    query = st.session_state.get(key, "").strip()
+    query = st.session_state.get(key, "").strip()[:MAX_QUERY]  # max_chars binds the browser only
     if not query:
         return
     chosen = set(st.session_state.get(chosen_key) or [])
@@ -62,7 +63,7 @@ def weight_finder(key: str, chosen_key: str, candidates: list[find.Candidate], l
         key=key,
         on_change=_on_enter,
         args=(key, chosen_key, candidates, limit),
-        max_chars=100,
+        max_chars=MAX_QUERY,
         placeholder="ResNet-50, ViT-B/16, convnext tiny, fasterrcnn_resnet50_fpn … then Enter",
         help="Written any way: case, -, _, spaces and / do not matter; a builder name works too. "
         "Enter adds the best match; the other matches are offered below.",

@@ -77,24 +77,28 @@ class Metric(Column):
         text = self.number_format % value
         return f"{text} {self.unit}" if self.unit and self.unit not in self.label else text
 
+    @property
+    def precision(self) -> tuple[int, str] | None:
+        """(digits, "f" or "g") of the metric's format: 3 decimals for %.3f, 4 significant digits
+        for %.4g; None for a format without them."""
+        found = re.search(r"\.(\d+)([fg])", self.number_format)
+        return (int(found.group(1)), found.group(2)) if found else None
+
     def rounded(self, values: Any) -> Any:
-        """A pandas Series at the precision of the metric's format (%.3f: 3 decimals; %.3g: 3
-        significant digits): what CSV cells hold, so no false digits (31.666666666666668) reach
-        a report."""
-        digits = re.search(r"\.(\d+)([fg])", self.number_format)
-        if digits is None:
+        """A pandas Series at the metric's precision: what CSV cells hold, so no false digits
+        (31.666666666666668) reach a report."""
+        precision = self.precision
+        if precision is None:
             return values
-        if digits.group(2) == "f":
-            return values.round(int(digits.group(1)))
-        return values.map(self.rounded_value)
+        return values.round(precision[0]) if precision[1] == "f" else values.map(self.rounded_value)
 
     def rounded_value(self, value: float) -> float:
-        """One value at the precision of the metric's format (see rounded)."""
-        digits = re.search(r"\.(\d+)([fg])", self.number_format)
-        if digits is None or value != value:
+        """One value at the metric's precision (see rounded)."""
+        precision = self.precision
+        if precision is None or value != value:
             return value
-        count = int(digits.group(1))
-        return round(value, count) if digits.group(2) == "f" else float(f"{value:.{count}g}")
+        digits, kind = precision
+        return round(value, digits) if kind == "f" else float(f"{value:.{digits}g}")
 
     def best(self, values: Any) -> float:
         """The best of a pandas Series of values by this metric's direction; NaN when it has none."""

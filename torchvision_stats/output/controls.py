@@ -9,6 +9,7 @@ ends, so "at most 5 GFLOPS" can be set; the others a linear one in steps of the 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -58,9 +59,9 @@ def readable_stops(low: float, high: float) -> tuple[float, ...]:
 
 def _step(metric: registry.Metric, low: float, high: float) -> float:
     """The metric's precision for a fixed-decimals format; else about a thousandth of the span."""
-    metric_decimals = metric.number_format.split(".")[-1]
-    if metric_decimals.endswith("f") and metric_decimals[:-1].isdigit():
-        return 10.0 ** -int(metric_decimals[:-1])
+    precision = metric.precision
+    if precision is not None and precision[1] == "f":
+        return 10.0 ** -precision[0]
     return 10.0 ** (math.floor(math.log10(high - low)) - 3)
 
 
@@ -77,3 +78,24 @@ def range_controls(table: pd.DataFrame) -> dict[str, RangeControl]:
         else:
             controls[label] = RangeControl(label, low, high, step=_step(registry.METRICS[label], low, high))
     return controls
+
+
+@dataclass(frozen=True)
+class HeldRanges:
+    """A view's ranges against the controls: each control's value, the ranges that filter, and
+    those in words ("GFLOPS up to 5": for the empty-chart message and the CSV's name)."""
+
+    values: dict[str, tuple[float, float]]
+    narrowed: dict[str, tuple[float, float]]
+    worded: dict[str, str]
+
+
+def held_ranges(
+    controls: dict[str, RangeControl], ranges: Iterable[tuple[str, float | None, float | None]]
+) -> HeldRanges:
+    """`ranges` (metric, low, high; None: open) as the controls hold them."""
+    asked = {label: (low, high) for label, low, high in ranges}
+    values = {label: control.held(*asked.get(label, (None, None))) for label, control in controls.items()}
+    narrowed = {label: values[label] for label in controls if label in asked}
+    worded = {label: analysis.range_words(label, *asked[label]) for label in narrowed}
+    return HeldRanges(values, narrowed, worded)

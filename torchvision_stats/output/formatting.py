@@ -67,6 +67,13 @@ def cell_text(label: str, value: object) -> str:
     return metric.number_format % value
 
 
+def rows_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose rows are fields (Compare's), each cell as text in its row's format."""
+    return frame.apply(
+        lambda row: pd.Series([cell_text(str(row.name), v) for v in row], index=row.index), axis=1
+    )
+
+
 def short_number(label: str, value: float) -> str:
     """A metric's value at its registry precision, without trailing zeros: a control's stop
     (0.0871 for a ratio's lowest, 5 for GFLOPS, 13833.1 ms)."""

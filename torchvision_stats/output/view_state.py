@@ -215,14 +215,35 @@ class Number(Field):
         return {} if value is None else {self.name: f"{value:g}"}
 
 
-class Bounds(Field):
-    """A limit per metric of the category's table, each under the metric's label: ``GFLOPS=5``;
-    one widget per metric, named `widget`.<label>."""
+class PerMetric(Field):
+    """A value per metric, under the metric's label in the URL and in a widget of its own named
+    `widget`.<label>; the view holds (label, …) tuples for the metrics that have one."""
+
+    def __init__(self, name: str, widget: str):
+        super().__init__(name, lambda so_far, context: ())
+        self.widget = widget
+
+    def held(self, value: Any) -> Mapping[str, Any]:
+        """Metric → what its widget holds, from the view's tuples."""
+        raise NotImplementedError
+
+    def widget_values(self, value: Any) -> dict[str, Any]:
+        given = self.held(value)
+        return {f"{self.widget}.{label}": given.get(label) for label in registry.METRICS}
+
+    def widget_names(self) -> list[str]:
+        return [f"{self.widget}.{label}" for label in registry.METRICS]
+
+    def url_keys(self) -> list[str]:
+        return list(registry.METRICS)
+
+
+class Bounds(PerMetric):
+    """A limit per metric of the category's table, each under the metric's label: ``GFLOPS=5``."""
 
     def __init__(self, name: str, metrics: Callable[[dict, Any], Sequence[str]], widget: str):
-        super().__init__(name, lambda so_far, context: ())
+        super().__init__(name, widget)
         self.metrics = metrics
-        self.widget = widget
 
     def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple:
         bounds = []
@@ -239,9 +260,8 @@ class Bounds(Field):
     def encode(self, value: Any) -> dict[str, str]:
         return {label: f"{bound:g}" for label, bound in value}
 
-    def widget_values(self, value: Any) -> dict[str, Any]:
-        given = dict(value)
-        return {f"{self.widget}.{label}": given.get(label) for label in registry.METRICS}
+    def held(self, value: Any) -> Mapping[str, Any]:
+        return dict(value)
 
     def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
         return {
@@ -249,12 +269,6 @@ class Bounds(Field):
             for label in registry.METRICS
             if widgets.get(key := f"{self.widget}.{label}") is not None
         }
-
-    def widget_names(self) -> list[str]:
-        return [f"{self.widget}.{label}" for label in registry.METRICS]
-
-    def url_keys(self) -> list[str]:
-        return list(registry.METRICS)
 
 
 Range = tuple[str, float | None, float | None]  # metric, low, high; None: open on that side
@@ -272,17 +286,37 @@ def _written(value: float | None) -> str:
     return short if float(short) == value else repr(float(value))
 
 
-class Ranges(Field):
+def _range(text: str, label: str, lowest: float, highest: float) -> tuple[float | None, float | None]:
+    """``"1,5"``, ``",5"`` or ``"1,"`` as (low, high), a side at or past the data's end open (None);
+    Fallback, in words, for text that is no range or holds no weight."""
+    sides = text.split(",")
+    if len(sides) != 2:
+        raise Fallback(f"“{label}={_shown(text)}” is not a range like 1,5 (or ,5 or 1,); left out.")
+    try:
+        low, high = _side(sides[0], label), _side(sides[1], label)
+    except Fallback:
+        raise Fallback(f"“{label}={_shown(text)}” is not a range of numbers like 1,5; left out.") from None
+    top, bottom = highest if high is None else high, lowest if low is None else low
+    if bottom > min(top, highest) or top < lowest:
+        raise Fallback(
+            f"“{label}={_shown(text)}” holds no weight here ({label} runs from {lowest:g} to {highest:g}); "
+            "left out."
+        )
+    return (None if low is None or low <= lowest else low), (
+        None if high is None or high >= highest else high
+    )
+
+
+class Ranges(PerMetric):
     """A range per metric, under the metric's label: ``GFLOPS=,5`` (at most 5), ``Acc@1=80,`` (at
     least 80), ``GFLOPS=1,5``. A side at or past the data's own end is open (None), and a range
-    open on both sides is no filter; one widget per metric, `widget`.<label>, holds (low, high)."""
+    open on both sides is no filter; each metric's widget holds (low, high)."""
 
     def __init__(
         self, name: str, spans: Callable[[dict, Any], Mapping[str, tuple[float, float]]], widget: str
     ):
-        super().__init__(name, lambda so_far, context: ())
+        super().__init__(name, widget)
         self.spans = spans
-        self.widget = widget
 
     def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[Range, ...]:
         ranges = []
@@ -290,32 +324,11 @@ class Ranges(Field):
             text = single(params, label)
             if text is None:
                 continue
-            sides = text.split(",")
             try:
-                if len(sides) != 2:
-                    raise Fallback(
-                        f"“{label}={_shown(text)}” is not a range like 1,5 (or ,5 or 1,); left out."
-                    )
-                try:
-                    low, high = _side(sides[0], label), _side(sides[1], label)
-                except Fallback:
-                    raise Fallback(
-                        f"“{label}={_shown(text)}” is not a range of numbers like 1,5; left out."
-                    ) from None
-                if (
-                    (low is not None and low > highest)
-                    or (high is not None and high < lowest)
-                    or (low is not None and high is not None and low > high)
-                ):
-                    raise Fallback(
-                        f"“{label}={_shown(text)}” holds no weight here ({label} runs from {lowest:g} "
-                        f"to {highest:g}); left out."
-                    )
+                low, high = _range(text, label, lowest, highest)
             except Fallback as fallback:
                 notices.append(str(fallback))
                 continue
-            low = None if low is None or low <= lowest else low
-            high = None if high is None or high >= highest else high
             if low is not None or high is not None:
                 ranges.append((label, low, high))
         return tuple(ranges)
@@ -323,23 +336,12 @@ class Ranges(Field):
     def encode(self, value: Any) -> dict[str, str]:
         return {label: f"{_written(low)},{_written(high)}" for label, low, high in value}
 
-    def widget_values(self, value: Any) -> dict[str, Any]:
-        held = {label: (low, high) for label, low, high in value}
-        return {f"{self.widget}.{label}": held.get(label) for label in registry.METRICS}
+    def held(self, value: Any) -> Mapping[str, Any]:
+        return {label: (low, high) for label, low, high in value}
 
     def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
-        params = {}
-        for label in registry.METRICS:
-            held = widgets.get(f"{self.widget}.{label}")
-            if held is not None:
-                params[label] = f"{_written(held[0])},{_written(held[1])}"
-        return params
-
-    def widget_names(self) -> list[str]:
-        return [f"{self.widget}.{label}" for label in registry.METRICS]
-
-    def url_keys(self) -> list[str]:
-        return list(registry.METRICS)
+        held = {label: widgets.get(f"{self.widget}.{label}") for label in registry.METRICS}
+        return {label: f"{_written(pair[0])},{_written(pair[1])}" for label, pair in held.items() if pair}
 
 
 @dataclass(frozen=True)
@@ -387,9 +389,8 @@ class Codec(Generic[View]):
 
     def reset(self, view: View, names: Sequence[str], context: Any) -> View:
         """The view with `names` back at their defaults for the rest of the view (e.g. a new category)."""
-        kept = {k: v for k, v in self.to_query(view).items() if k not in names}
-        if any(isinstance(f, Bounds | Ranges) and f.name in names for f in self.fields):
-            kept = {k: v for k, v in kept.items() if k not in registry.METRICS}
+        dropped = {key for field in self.fields if field.name in names for key in field.url_keys()}
+        kept = {k: v for k, v in self.to_query(view).items() if k not in dropped}
         return self.from_query(kept, context)[0]
 
 

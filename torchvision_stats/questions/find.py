@@ -9,8 +9,10 @@ table before the quantized one, the newest recipe).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import pandas as pd
 
 from torchvision_stats import registry
 
@@ -33,6 +35,15 @@ class Candidate:
     def enum_spelling(self) -> str:
         """The weight's enum class without "Weights": ResNet50_QuantizedWeights → resnet50quantized."""
         return spelling(self.weight.split(".")[0].replace("Weights", ""))
+
+
+def candidates(tables: Mapping[str, pd.DataFrame]) -> list[Candidate]:
+    """Every weight of every category's table, as find_weights searches them."""
+    return [
+        Candidate(row[registry.WEIGHT.label], row[registry.MODEL.label], slug)
+        for slug, table in tables.items()
+        for row in table[[registry.WEIGHT.label, registry.MODEL.label]].to_dict("records")
+    ]
 
 
 def _closeness(query: str, candidate: Candidate) -> int | None:

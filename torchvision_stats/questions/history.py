@@ -93,6 +93,16 @@ def typical_budget(table: pd.DataFrame, budget_metric: str) -> float:
     )
 
 
+def typical_budgets(tables: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
+    """(category, budget metric) → typical_budget, for every metric a budget can cap."""
+    return {
+        (slug, label): typical_budget(table, label)
+        for slug, table in tables.items()
+        for label in registry.metric_columns(table)
+        if not registry.METRICS[label].higher_is_better
+    }
+
+
 def diff_all_categories(
     old: WeightTables, new: WeightTables, old_version: str, new_version: str
 ) -> pd.DataFrame:
