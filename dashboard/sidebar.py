@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from dashboard import data, versions
@@ -58,16 +60,24 @@ def refresh_button(key: str) -> None:
 
 def _refresh_status(background: BackgroundRefresher) -> None:
     # The page is already in the browser: a short wait here delays nothing the user sees, and
-    # a quick refresh (the usual case) shows up at once. A slow one shows on the next click:
-    # simpler than a timer-driven fragment polling every session.
+    # a quick refresh (the usual case) shows up at once. A slower one is followed by a fragment
+    # that polls only while the refresh runs, so an idle page never polls.
     background.wait(timeout=REFRESH_WAIT_SECONDS)
     status = background.status()
     if status.generation != data.pinned_generation():
         st.rerun()  # a refresh finished while this run drew the page: draw it again on the new data
     if status.running:
-        st.caption(":material/sync: Checking the docs for newer numbers; they appear on your next click.")
+        _follow_refresh(background)
     elif status.messages:
         # Offline is a normal way to run this app: a status line, not an alarm on every page.
         st.caption(
             formatting.markdown(":material/cloud_off: {} Showing the copy above.", " ".join(status.messages))
         )
+
+
+@st.fragment(run_every=timedelta(seconds=1))
+def _follow_refresh(background: BackgroundRefresher) -> None:
+    status = background.status()
+    if not status.running or status.generation != data.pinned_generation():
+        st.rerun(scope="app")  # it landed (or failed): draw the page again with what it brought
+    st.caption(":material/sync: Checking the docs for newer numbers; they appear when they arrive.")
