@@ -1,11 +1,12 @@
 """The measuring tool against a plain torch.utils.benchmark run of the same models, side by side.
 
 For each model, alternating, each in a fresh process: the tool (`runner.measure_one`: a child that
-imports torch, builds the model, warms up and times it) and a plain script that builds the model
-with `torchvision.models.get_model(name, weights=None)` and times it with
+imports torch, builds the weight's network, warms up and times single calls) and a plain script that
+builds the model with `torchvision.models.get_model(name, weights=None)` (and weights_backbone=None
+for the segmentation and detection models, whose networks that does not change) and times it with
 `Timer(...).blocked_autorange()` — what a person would write. Prints the median latency of each and
 their ratio (the tool should agree within ±10 %), and the tool's overhead per weight outside the
-timed runs (process start, torch import, build, warm-up). Run: `make bench-measure`.
+timed calls (process start, torch import, build, warm-up). Run: `make bench-measure`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import sys
 import time
 
 from torchvision_stats.measure import runner
+from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
 
 ROUNDS = 5
-SETTINGS = runner.Settings(min_run_time=1.0, warmup=3)
+SETTINGS = Settings(min_run_time=1.0, warmup=3)
 TARGETS = [
     Target(
         "MobileNet_V3_Small_Weights.IMAGENET1K_V1",
@@ -32,13 +34,31 @@ TARGETS = [
     ),
     Target("ResNet18_Weights.IMAGENET1K_V1", "resnet18", "torchvision.models", "classification"),
     Target("ResNet50_Weights.IMAGENET1K_V2", "resnet50", "torchvision.models", "classification"),
+    Target(
+        "LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1",
+        "lraspp_mobilenet_v3_large",
+        "torchvision.models.segmentation",
+        "semantic_segmentation",
+    ),
+    Target(
+        "SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
+        "ssdlite320_mobilenet_v3_large",
+        "torchvision.models.detection",
+        "object_detection",
+    ),
 ]
+# What a person would write for each kind: the builder's own arguments and the input.
+PLAIN_SETUP = {
+    "classification": ("", "torch.rand(1, 3, 224, 224)"),
+    "semantic_segmentation": (", weights_backbone=None", "torch.rand(1, 3, 520, 520)"),
+    "object_detection": (", weights_backbone=None", "[torch.rand(3, 480, 640)]"),
+}
 PLAIN = """
 import sys, torch, torchvision
 from torch.utils import benchmark
 torch.set_num_threads({threads})
-model = torchvision.models.get_model("{name}", weights=None).eval()
-x = torch.rand(1, 3, 224, 224)
+model = torchvision.models.get_model("{name}", weights=None{arguments}).eval()
+x = {example}
 with torch.inference_mode():
     for _ in range({warmup}):
         model(x)
@@ -48,8 +68,11 @@ with torch.inference_mode():
 
 
 def plain_latency_ms(target: Target) -> float:
+    arguments, example = PLAIN_SETUP[target.category]
     script = PLAIN.format(
         name=target.model,
+        arguments=arguments,
+        example=example,
         threads=SETTINGS.threads,
         warmup=SETTINGS.warmup,
         min_run_time=SETTINGS.min_run_time,
@@ -59,9 +82,7 @@ def plain_latency_ms(target: Target) -> float:
 
 
 def main() -> None:
-    print(
-        f"{ROUNDS} rounds, alternating, each in a fresh process; {SETTINGS.threads} threads, batch 1, 224 px"
-    )
+    print(f"{ROUNDS} rounds, alternating, each in a fresh process; {SETTINGS.threads} threads, batch 1")
     ratios = []
     for target in TARGETS:
         tool, plain, overhead = [], [], []
@@ -71,13 +92,14 @@ def main() -> None:
             wall = time.perf_counter() - started
             tool.append(float(row["Latency (ms)"]))
             plain.append(plain_latency_ms(target))
-            # Outside the timed blocks (at least min_run_time): start, torch import, build, warm-up.
-            overhead.append(wall - max(SETTINGS.min_run_time, tool[-1] / 1000))
+            # Outside the timed calls (at least min_run_time, at least 20 calls): process start, torch
+            # import, build, warm-up (and a noisy weight's second round, when it had one).
+            overhead.append(wall - max(SETTINGS.min_run_time, int(row["Samples"]) * tool[-1] / 1000))
         ratio = statistics.median(tool) / statistics.median(plain)
         ratios.append(ratio)
         tool_ms, plain_ms = statistics.median(tool), statistics.median(plain)
         print(
-            f"{target.weight:42s} tool {tool_ms:7.2f} ms  plain {plain_ms:7.2f} ms"
+            f"{target.weight:58s} tool {tool_ms:7.2f} ms  plain {plain_ms:7.2f} ms"
             f"  ratio {ratio:.3f}  overhead {statistics.median(overhead):.1f} s/weight"
         )
     print(f"ratios {min(ratios):.3f} … {max(ratios):.3f}")

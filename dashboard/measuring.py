@@ -10,8 +10,9 @@ import streamlit as st
 from dashboard import speed, versions
 from torchvision_stats import registry
 from torchvision_stats.data.measurement_sets import InvalidMeasurements
-from torchvision_stats.measure import environment, runner
+from torchvision_stats.measure import environment
 from torchvision_stats.measure.job import Progress
+from torchvision_stats.measure.settings import DTYPES, Settings
 from torchvision_stats.output import formatting
 from torchvision_stats.questions import speed as speed_questions
 
@@ -68,8 +69,64 @@ def _live_progress() -> None:
         speed.background_run().cancel()
 
 
+def _settings_form() -> Settings:
+    """Every setting the CLI has but the output file: the run's child gets each of them."""
+    row = st.columns(5, vertical_alignment="bottom")
+    device = row[0].selectbox("Device", devices(), key="speed.device")
+    batch = row[1].number_input("Batch size", min_value=1, max_value=256, value=1, key="speed.batch")
+    default_threads = Settings().threads  # the physical cores, as torch's own default
+    threads = row[2].number_input(
+        "Threads",
+        min_value=1,
+        max_value=max(environment.logical_cpus(), default_threads),
+        value=default_threads,
+        key="speed.threads",
+        help="CPU threads torch uses; the default is this machine's physical cores, as torch's own.",
+    )
+    dtypes = [dtype for dtype in DTYPES if device != "cpu" or dtype != "float16"]  # no float16 on CPUs
+    dtype = row[3].selectbox(
+        "Dtype", dtypes, key=f"speed.dtype.{device}", help="bfloat16 and float16 run under autocast."
+    )
+    channels_last = row[4].checkbox(
+        "Channels last", key="speed.channels-last", help="channels_last (channels_last_3d for video)."
+    )
+    defaults = Settings()
+    with st.expander("Timing"):
+        timing = st.columns(3)
+        warmup = timing[0].number_input(
+            "Warm-up calls", min_value=0, max_value=100, value=defaults.warmup, key="speed.warmup"
+        )
+        min_run_time = timing[1].number_input(
+            "Seconds timed per weight",
+            min_value=0.0,
+            max_value=60.0,
+            value=defaults.min_run_time,
+            step=0.5,
+            key="speed.min-run-time",
+            help="At least 20 single calls are timed whatever this says.",
+        )
+        timeout = timing[2].number_input(
+            "Timeout per weight (s)",
+            min_value=10.0,
+            max_value=7200.0,
+            value=defaults.timeout_s,
+            step=60.0,
+            key="speed.timeout",
+        )
+    return Settings(
+        device=device,
+        batch_size=int(batch),
+        threads=int(threads),
+        dtype=dtype,
+        channels_last=channels_last,
+        min_run_time=float(min_run_time),
+        warmup=int(warmup),
+        timeout_s=float(timeout),
+    )
+
+
 def run_form(tables: dict[str, pd.DataFrame]) -> None:
-    """Choose weights, device, batch size and threads; *Measure* starts the server's one run."""
+    """Choose weights and every setting; *Measure* starts the server's one run."""
     status = speed.background_run().status()
     if status.running:
         st.info(
@@ -90,18 +147,11 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         select_all=False,  # Enter picks the highlighted weight, never a batch
         help="The category's Pareto frontier (cost against quality) to start with; type to search.",
     )
-    settings_row = st.columns(3)
-    device = settings_row[0].selectbox("Device", devices(), key="speed.device")
-    batch = settings_row[1].number_input("Batch size", min_value=1, max_value=256, value=1, key="speed.batch")
-    cores = runner.usable_cores()
-    threads = settings_row[2].number_input(
-        "Threads", min_value=1, max_value=cores, value=cores, key="speed.threads"
-    )
+    settings = _settings_form()
     if st.button(
         "Measure", icon=":material/play_arrow:", type="primary", disabled=not weights, key="speed.measure"
     ):
-        settings = runner.Settings(device=device, batch_size=int(batch), threads=int(threads))
-        label = f"{device} · {len(weights)} weights · {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
+        label = f"{settings.device} · {len(weights)} weights · {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
         try:
             set_id, out = speed.store().start_run(label)
         except InvalidMeasurements as refusal:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import functools
+import importlib
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,29 @@ VERSIONS = ("main", "0.20", "0.15", "0.13")
 def real_page(version: str) -> bytes:
     """A real, unchanged copy of docs.pytorch.org/vision/<version>/models.html."""
     return (REAL_PAGES / version / "models.html").read_bytes()
+
+
+def in_ci() -> bool:
+    """Any CI variable, whatever its value (CI=1, CI=yes, CI=true …)."""
+    return "CI" in os.environ
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with the reason printed (pytest -ra) on a developer's machine; fail in CI, which must
+    run every test it has."""
+    if in_ci():
+        pytest.fail(f"{reason} (tests never skip in CI)")
+    pytest.skip(reason)
+
+
+def require_torch() -> tuple:
+    """(torch, torchvision) for the tests of the measuring engine: skip-or-fail when the measure
+    extra is missing, as the browser tests do without Chromium."""
+    try:
+        return importlib.import_module("torch"), importlib.import_module("torchvision")
+    except ImportError:
+        skip_or_fail("the measure extra is not installed (make install-measure)")
+        raise
 
 
 @functools.cache

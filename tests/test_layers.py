@@ -109,7 +109,7 @@ def test_the_contract_sees_an_upward_and_a_type_only_import(tmp_path):
 
 def test_the_app_never_imports_torch_or_the_measuring_engine():
     """The server asks whether torch is there and starts runs as child processes: it may import the
-    engine's torch-free modules (environment, job, runner), and importing them loads no torch."""
+    engine's torch-free modules (environment, job, runner, settings), and importing them loads no torch."""
     ui = [
         PACKAGE.parent / "app.py",
         *(PACKAGE.parent / "app_pages").glob("*.py"),
@@ -118,11 +118,11 @@ def test_the_app_never_imports_torch_or_the_measuring_engine():
     found = {m for path in ui for m in imports_of(path)}
     assert not {m for m in found if m.split(".")[0] in ("torch", "torchvision")}
     engine = {m for m in found if m in package_graph() and m.startswith("torchvision_stats.measure.")}
-    allowed = {f"torchvision_stats.measure.{name}" for name in ("environment", "job", "runner")}
+    allowed = {f"torchvision_stats.measure.{name}" for name in ("environment", "job", "runner", "settings")}
     assert engine <= allowed
     script = (
         "import sys, torchvision_stats.measure.environment as e, torchvision_stats.measure.job, "
-        "torchvision_stats.measure.runner; e.torch_available(); "
+        "torchvision_stats.measure.runner, torchvision_stats.measure.settings; e.torch_available(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'torchvision')))"
     )
     asked = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -16,19 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from torchvision_stats import registry
-from torchvision_stats.data import facts
+from tests.conftest import require_torch
+from torchvision_stats import cli, registry
+from torchvision_stats.data import facts, measurements
 from torchvision_stats.data.measurements import COLUMNS
 from torchvision_stats.measure import runner
+from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
 
-torch = pytest.importorskip("torch", reason="the measure extra is not installed (make install-measure)")
-torchvision = pytest.importorskip("torchvision")
+torch, torchvision = require_torch()
 
 ROOT = Path(__file__).parent.parent
-QUICK = runner.Settings(threads=2, min_run_time=0.1, warmup=1, timeout_s=300)
+QUICK = Settings(threads=2, min_run_time=0.1, warmup=1, timeout_s=300)
 MOBILENET = Target(
     "MobileNet_V3_Small_Weights.IMAGENET1K_V1", "mobilenet_v3_small", "torchvision.models", "classification"
+)
+SQUEEZENET = Target(
+    "SqueezeNet1_1_Weights.IMAGENET1K_V1", "squeezenet1_1", "torchvision.models", "classification"
 )
 RESNET50 = Target("ResNet50_Weights.IMAGENET1K_V2", "resnet50", "torchvision.models", "classification")
 QUANTIZED = Target(
@@ -70,14 +74,18 @@ def test_two_weights_give_the_csv_columns_and_sensible_numbers(tmp_path):
             "Latency p90 (ms)",
             "Throughput (inputs/s)",
             "Peak memory (MB)",
+            "Weights (MB)",
             "Build time (s)",
         ):
             value = float(row[label])
             assert math.isfinite(value) and value > 0, (row["Weight"], label, value)
         assert float(row["Latency p90 (ms)"]) >= float(row["Latency (ms)"])
+        assert int(row["Samples"]) >= 20 and 0 <= float(row["Spread (%)"]) < 1000
         assert float(row["Throughput (inputs/s)"]) == pytest.approx(
             1000 / float(row["Latency (ms)"]), rel=0.01
         )
+        # The inference's peak holds the weights: at least most of them, resident.
+        assert float(row["Peak memory (MB)"]) >= 0.9 * float(row["Weights (MB)"])
         assert (row["Batch size"], row["Input shape"], row["Device"], row["Threads"]) == (
             "1",
             "1x3x224x224",
@@ -85,8 +93,12 @@ def test_two_weights_give_the_csv_columns_and_sensible_numbers(tmp_path):
             "2",
         )
         assert (row["Dtype"], row["Channels last"], row["Error"]) == ("float32", "no", "")
+        assert (row["cuDNN benchmark"], row["TF32"]) == ("no", "no")  # CUDA settings, on the CPU
         assert row["Torch"] == torch.__version__ and row["Torchvision"] == torchvision.__version__
         assert row["Device name"] and row["Measured at"].endswith("Z")
+    # float32 parameters and buffers: four bytes for each of torchvision's own parameter count.
+    resnet = torchvision.models.ResNet50_Weights.IMAGENET1K_V2.meta["num_params"]
+    assert float(rows[RESNET50.weight]["Weights (MB)"]) == pytest.approx(resnet * 4 / 1e6, rel=0.01)
     # 0.06 against 4.09 GFLOPS at the same 224 px input: an order of magnitude apart on any CPU.
     assert float(rows[MOBILENET.weight]["Latency (ms)"]) * 3 < float(rows[RESNET50.weight]["Latency (ms)"])
 
@@ -96,57 +108,82 @@ def test_a_quantized_weight_is_measured_as_int8(tmp_path):
     runner.run([QUANTIZED], QUICK, out)
     [row] = read(out)
     assert row["Error"] == "" and row["Dtype"] == "int8" and float(row["Latency (ms)"]) > 0
+    # One byte a weight, held packed (not as parameters), and far from four.
+    parameters = torchvision.models.quantization.MobileNet_V2_QuantizedWeights.IMAGENET1K_QNNPACK_V1.meta[
+        "num_params"
+    ]
+    assert 0.9 * parameters / 1e6 <= float(row["Weights (MB)"]) < 2 * parameters / 1e6
 
 
-@pytest.mark.parametrize(
-    ("target", "shape"),
-    [
-        (
-            Target(
-                "ViT_B_16_Weights.IMAGENET1K_SWAG_LINEAR_V1",
-                "vit_b_16",
-                "torchvision.models",
-                "classification",
-            ),
-            "2x3x224x224",
-        ),
-        (
-            Target(
-                "LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1",
-                "lraspp_mobilenet_v3_large",
-                "torchvision.models.segmentation",
-                "semantic_segmentation",
-            ),
-            "2x3x520x520",
-        ),
-        (
-            Target(
-                "SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
-                "ssdlite320_mobilenet_v3_large",
-                "torchvision.models.detection",
-                "object_detection",
-            ),
-            "2x3x480x640",
-        ),
-        (
-            Target(
-                "R3D_18_Weights.KINETICS400_V1", "r3d_18", "torchvision.models.video", "video_classification"
-            ),
-            "2x3x16x112x112",
-        ),
-    ],
-)
-def test_each_kind_of_model_gets_the_input_its_weights_expect(tmp_path, target, shape):
-    out = tmp_path / "kinds.csv"
-    runner.run([target], runner.Settings(threads=2, batch_size=2, min_run_time=0.01, warmup=0), out)
+def test_bfloat16_runs_under_autocast(tmp_path):
+    out = tmp_path / "bf16.csv"
+    runner.run([MOBILENET], Settings(threads=2, min_run_time=0, warmup=1, dtype="bfloat16"), out)
     [row] = read(out)
-    assert row["Error"] == "" and row["Input shape"] == shape and row["Batch size"] == "2"
+    assert (row["Error"], row["Dtype"]) == ("", "bfloat16")
+
+
+def test_resume_keeps_good_rows_and_measures_failed_ones_again(tmp_path):
+    out = tmp_path / "resume-errors.csv"
+    runner.run([MOBILENET], QUICK, out)
+    measurements.append_row(out, {"Weight": SQUEEZENET.weight, "Error": "the measuring process was killed"})
+    good = read(out)[0]
+    summary = runner.run([MOBILENET, SQUEEZENET], QUICK, out, resume=True)
+    rows = read(out)
+    assert (summary.skipped, summary.measured, summary.failed) == (1, 1, 0)
+    assert rows[0] == good and [row["Weight"] for row in rows] == [MOBILENET.weight, SQUEEZENET.weight]
+    assert rows[1]["Error"] == "" and float(rows[1]["Latency (ms)"]) > 0  # the Error row replaced
+
+
+# Small weights of each kind (every one timed at least 20 times); batches of two where that is cheap.
+KINDS = {
+    "classification, its own 240 px crop": (
+        Target(
+            "EfficientNet_B1_Weights.IMAGENET1K_V2", "efficientnet_b1", "torchvision.models", "classification"
+        ),
+        "2x3x240x240",
+    ),
+    "segmentation, 520 px": (
+        Target(
+            "LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1",
+            "lraspp_mobilenet_v3_large",
+            "torchvision.models.segmentation",
+            "semantic_segmentation",
+        ),
+        "1x3x520x520",
+    ),
+    "detection, photos": (
+        Target(
+            "SSDLite320_MobileNet_V3_Large_Weights.COCO_V1",
+            "ssdlite320_mobilenet_v3_large",
+            "torchvision.models.detection",
+            "object_detection",
+        ),
+        "2x3x480x640",
+    ),
+    "video, 16-frame clips": (
+        Target("R3D_18_Weights.KINETICS400_V1", "r3d_18", "torchvision.models.video", "video_classification"),
+        "1x3x16x112x112",
+    ),
+}
+
+
+@pytest.mark.parametrize(("target", "shape"), list(KINDS.values()), ids=list(KINDS))
+def test_each_kind_of_model_gets_the_input_its_weights_expect_channels_last(tmp_path, target, shape):
+    """channels_last for every kind: channels_last_3d for the video model and its 5-D clips."""
+    out = tmp_path / "kinds.csv"
+    batch = int(shape.split("x")[0])
+    runner.run(
+        [target], Settings(threads=2, batch_size=batch, min_run_time=0, warmup=0, channels_last=True), out
+    )
+    [row] = read(out)
+    assert row["Error"] == "" and row["Input shape"] == shape and row["Batch size"] == str(batch)
+    assert row["Channels last"] == "yes"
 
 
 def test_a_child_that_dies_is_that_rows_error_and_the_run_goes_on(tmp_path):
     out = tmp_path / "killed.csv"
     # A long warm-up to kill it in: 300 calls of ResNet-50 take half a minute, of MobileNet two seconds.
-    slow = runner.Settings(threads=2, min_run_time=0.1, warmup=300, timeout_s=300)
+    slow = Settings(threads=2, min_run_time=0.1, warmup=300, timeout_s=300)
     finished = threading.Thread(target=runner.run, args=([RESNET50, MOBILENET], slow, out))
     finished.start()
     worker = None
@@ -220,19 +257,22 @@ def test_a_run_killed_midway_resumes_with_only_the_rest(tmp_path):
     assert f"{3 - len(first)} measured, 0 failed, {len(first)} already in" in resumed.stderr
 
 
-def test_a_device_that_is_not_here_is_refused_in_one_line(tmp_path):
-    done = measure_cli("--weights", "^AlexNet", "--device", "cuda", "--out", str(tmp_path / "x.csv"))
-    assert done.returncode == 1 and not (tmp_path / "x.csv").exists()
-    assert done.stderr == "error: the device 'cuda' is not available here; available: cpu\n"
-    assert measure_cli("--dtype", "float16", "--out", str(tmp_path / "x.csv")).stderr.startswith(
+def test_a_device_that_is_not_here_is_refused_in_one_line(tmp_path, capsys):
+    def refusal(*arguments: str) -> str:
+        assert cli.main(["measure", *arguments]) == 1  # in this process: torch is imported already
+        return capsys.readouterr().err
+
+    assert refusal("--weights", "^AlexNet", "--device", "cuda", "--out", str(tmp_path / "x.csv")) == (
+        "error: the device 'cuda' is not available here; available: cpu\n"
+    )
+    assert refusal("--dtype", "float16", "--out", str(tmp_path / "x.csv")).startswith(
         "error: float16 is for GPUs"
     )
+    assert not (tmp_path / "x.csv").exists()
     existing = tmp_path / "old.csv"
     existing.write_text("keep me\n")
-    done = measure_cli("--weights", "^AlexNet", "--out", str(existing))
-    assert (
-        done.returncode == 1 and "exists: add --resume" in done.stderr and existing.read_text() == "keep me\n"
-    )
+    assert "exists: add --resume" in refusal("--weights", "^AlexNet", "--out", str(existing))
+    assert existing.read_text() == "keep me\n"
 
 
 def venv_without_torch(tmp_path: Path) -> Path:
@@ -319,7 +359,7 @@ def test_a_background_run_reports_progress_and_cancels_with_its_worker(tmp_path)
 
     run = BackgroundRun()
     out = tmp_path / "bg.csv"
-    slow = runner.Settings(threads=2, min_run_time=0.1, warmup=2000)  # long enough to cancel in
+    slow = Settings(threads=2, min_run_time=0.1, warmup=2000)  # long enough to cancel in
     assert run.start([MOBILENET.weight, RESNET50.weight], slow, out, "bg", "main")
     assert not run.start([MOBILENET.weight], slow, out, "again", "main")  # one at a time
     deadline = time.monotonic() + 120

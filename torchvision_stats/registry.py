@@ -169,16 +169,47 @@ THROUGHPUT = Metric(label="Throughput (inputs/s)", unit="inputs/s", better=Bette
                     number_format="%.2f",
                     description="Inputs per second at the batch size: batch size / median latency.")
 PEAK_MEMORY = Metric(label="Peak memory (MB)", unit="MB", better=Better.LOWER, number_format="%.1f",
-                     description="GPU: the most memory torch allocated. CPU: how far the process's "
-                     "peak RSS grew while building and running that model.")
+                     description="Memory the inference held at its peak, weights included. GPU: the most "
+                     "memory torch allocated while timing. CPU: the process's peak resident memory while "
+                     "timing (its high-water mark reset after building) over what it held before building.")
+WEIGHTS_MEMORY = Metric(label="Weights (MB)", unit="MB", better=Better.LOWER, number_format="%.1f",
+                        description="Bytes of the model's parameters and buffers as it ran (int8 for "
+                        "quantized weights).")
 LATENCY = Metric(label="Latency (ms)", unit="ms", better=Better.LOWER, number_format="%.3f",
-                 description="Median wall time of one forward pass of a batch, measured with "
-                 "torch.utils.benchmark.")
+                 description="Median wall time of one forward pass of a batch, over single calls each "
+                 "synchronised on its device, after warm-up.")
 LATENCY_P90 = Metric(label="Latency p90 (ms)", unit="ms", better=Better.LOWER, number_format="%.3f",
-                     description="90th percentile of the timed blocks' per-batch times.")
+                     description="90th percentile of the single-call times: nine calls in ten were faster.")
+SPREAD = Metric(label="Spread (%)", unit="%", better=Better.LOWER, number_format="%.1f",
+                description="How noisy the timing was: the interquartile range of the single-call times "
+                "over their median, in percent. Over 10 % the weight is timed again and the steadier "
+                "round kept; a row still over 10 % is marked noisy.")
 BUILD_TIME = Metric(label="Build time (s)", unit="s", better=Better.LOWER, number_format="%.2f",
-                    description="Time to build the model (random weights, on the CPU).")
+                    description="Time to build the model as its weight's builder does (state dict not "
+                    "loaded), on the CPU.")
 # fmt: on
+# A latency whose spread is over this is marked noisy wherever it shows.
+NOISY_SPREAD_PERCENT = 10.0
+
+
+def is_noisy(spread_percent: float) -> bool:
+    """True for a spread over the noise limit; False for a steady one and for a missing one (NaN)."""
+    return spread_percent > NOISY_SPREAD_PERCENT
+
+
+TIMING = Column(
+    label="Timing",
+    description=f"“⚠ noisy” when the single-call times spread over {NOISY_SPREAD_PERCENT:g} % of their "
+    "median even after a second round: read that latency with care. “steady” otherwise.",
+)
+
+
+def timing_mark(spread_percent: float) -> str:
+    """What a latency's Timing column says: "⚠ noisy (spread 14.2 %)", "steady", or "" when the
+    spread is unknown (a file from before per-call timing)."""
+    if spread_percent != spread_percent:
+        return ""
+    return f"⚠ noisy (spread {spread_percent:.1f} %)" if is_noisy(spread_percent) else "steady"
 
 
 _ACCURACY = "Share of validation images whose correct class is the top prediction"
@@ -227,8 +258,10 @@ METRICS: dict[str, Metric] = {
                description=f"{_PER_QUALITY} the measured latency: quality bought per millisecond."),
     )
 }
-# The measured metrics a measurement set adds to the tables (rows without a measurement: NaN).
+# The measured metrics a measurement set adds to the tables (rows without a measurement: NaN), and
+# the columns that say how far to trust each latency.
 MEASURED_METRICS = (LATENCY.label, THROUGHPUT.label, PEAK_MEMORY.label)
+MEASURED_DETAILS = (LATENCY_P90.label, SPREAD.label)
 # fmt: on
 DERIVED_METRICS = tuple(metric for metric in METRICS.values() if metric.is_derived)
 
@@ -262,8 +295,11 @@ MEASUREMENT_COLUMNS = {
     WEIGHT.label: WEIGHT,
     LATENCY.label: LATENCY,
     LATENCY_P90.label: LATENCY_P90,
+    SPREAD.label: SPREAD,
+    **_text_columns({"Samples": "How many single calls were timed."}),
     THROUGHPUT.label: THROUGHPUT,
     PEAK_MEMORY.label: PEAK_MEMORY,
+    WEIGHTS_MEMORY.label: WEIGHTS_MEMORY,
     BUILD_TIME.label: BUILD_TIME,
     **_text_columns(
         {
@@ -273,7 +309,10 @@ MEASUREMENT_COLUMNS = {
             "Device name": "The CPU or GPU model.",
             "Threads": "CPU threads torch used.",
             "Dtype": "float32, bfloat16 or float16 (autocast), or int8 for quantized weights.",
-            "Channels last": "Whether the model and input used the channels_last layout.",
+            "Channels last": "Whether the model and input used the channels_last layout "
+            "(channels_last_3d for video).",
+            "cuDNN benchmark": "Whether cuDNN chose its convolution algorithms by timing them (CUDA runs).",
+            "TF32": "Which float32 operations CUDA let run in TF32: cuDNN (convolutions), matmul, or no.",
             "Torch": "The torch version.",
             "Torchvision": "The torchvision version.",
             "Measured at": "When the weight finished measuring (UTC).",
@@ -281,6 +320,24 @@ MEASUREMENT_COLUMNS = {
         }
     ),
 }
+# The columns of files the measuring tool wrote before per-call timing (they still load; the
+# columns they lack show as missing).
+FIRST_MEASUREMENT_COLUMNS = tuple(
+    label
+    for label in MEASUREMENT_COLUMNS
+    if label not in ("Spread (%)", "Samples", "Weights (MB)", "cuDNN benchmark", "TF32")
+)
+# The settings every row of one measurement file shares: a file never mixes runs made otherwise.
+RUN_SETTINGS = (
+    "Device",
+    "Device name",
+    "Batch size",
+    "Dtype",
+    "Threads",
+    "Channels last",
+    "Torch",
+    "Torchvision",
+)
 
 # Weights whose own licence restricts their use: the mark people must see before shipping them.
 LICENCE_NAMES = {"https://github.com/facebookresearch/SWAG/blob/main/LICENSE": "CC-BY-NC 4.0"}
@@ -317,6 +374,7 @@ COMPUTED_COLUMNS = {
         PARETO_OPTIMAL,
         MISSES,
         SPEED_UP,
+        TIMING,
         *(
             Metric(
                 label=delta_label(label),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import real_page
+from tests.conftest import real_page, skip_or_fail
 from tests.docs_server import DocsServer, Route
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,17 +109,6 @@ def app_serving(route: Route, cache_dir: Path):
     """The app, its docs site a local server answering the main page with `route`."""
     with app_and_docs(route, cache_dir) as (url, _):
         yield url
-
-
-def in_ci() -> bool:
-    """Any CI variable, whatever its value (CI=1, CI=yes, CI=true …)."""
-    return "CI" in os.environ
-
-
-def skip_or_fail(reason: str) -> None:
-    if in_ci():
-        pytest.fail(f"{reason} (browser tests never skip in CI)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import real_page
+from tests.conftest import real_page, require_torch
 from tests.docs_server import Route
 from tests.e2e.conftest import app_and_docs
 from tests.e2e.test_browser import POINTS, hover_text, settle
 from tests.test_speed_page import BUILD_SET, rows_of
 
 pytestmark = pytest.mark.e2e
-pytest.importorskip("torch", reason="the measure extra is not installed (make install-measure)")
+require_torch()
 
 TWO = ["MobileNet_V3_Small_Weights.IMAGENET1K_V1", "SqueezeNet1_1_Weights.IMAGENET1K_V1"]
 

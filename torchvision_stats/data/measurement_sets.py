@@ -25,7 +25,7 @@ import pandas as pd
 from torchvision_stats import registry
 from torchvision_stats.data.cache import Cache
 from torchvision_stats.data.dataset import WeightTables
-from torchvision_stats.data.measurements import COLUMNS
+from torchvision_stats.data.measurements import COLUMNS, FIRST_COLUMNS
 
 MAX_BYTES = 5_000_000
 MAX_STORED = 50  # runs and uploads kept in the cache folder; a shared server's disk is not unbounded
@@ -35,7 +35,7 @@ _REFERENCES = resources.files("torchvision_stats.data") / "reference_speed"
 _NUMBERS = tuple(
     label for label in COLUMNS if isinstance(registry.MEASUREMENT_COLUMNS[label], registry.Metric)
 )
-_WHOLE_NUMBERS = ("Batch size", "Threads")
+_WHOLE_NUMBERS = ("Batch size", "Threads", "Samples")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ID = re.compile(r"[^a-z0-9]+")
 
@@ -57,6 +57,7 @@ class SetInfo:
     torch: str = ""
     measured_at: str = ""  # the last row's time, ISO UTC
     rows: int = 0
+    note: str = ""  # what a reference set's description says of how it was measured
 
     def describe(self) -> str:
         """What it was measured on, e.g. "AMD EPYC (cpu) · batch 1 · float32 · 2 threads · torch 2.14.1"."""
@@ -89,20 +90,28 @@ def parse(raw: bytes, known_weights: set[str] | None = None) -> tuple[pd.DataFra
     except UnicodeDecodeError as error:
         raise InvalidMeasurements("The file is not UTF-8 text; a measurement CSV is.") from error
     rows = list(csv.reader(io.StringIO(text)))
-    if not rows or tuple(rows[0]) != COLUMNS:
+    header = tuple(rows[0]) if rows else ()
+    if (
+        not set(FIRST_COLUMNS) <= set(header)
+        or not set(header) <= set(COLUMNS)
+        or len(set(header)) < len(header)
+    ):
         raise InvalidMeasurements(
             "The file does not have the columns of a measurement CSV (python -m torchvision_stats "
-            "measure): Weight, Latency (ms), …, Error, in that order."
+            "measure): Weight, Latency (ms), …, Error."
         )
     body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    if body and not text.endswith(("\n", "\r")) and len(body[-1]) < len(header):
+        body.pop()  # a last line cut off mid-row: a run still writing it, or stopped while it did
     if not body:
         raise InvalidMeasurements("The file has the right columns but no rows.")
     columns: dict[str, list] = {label: [] for label in COLUMNS}
     for number, row in enumerate(body, start=2):
-        if len(row) != len(COLUMNS):
-            raise InvalidMeasurements(f"Line {number} has {len(row)} cells instead of {len(COLUMNS)}.")
-        for label, cell in zip(COLUMNS, row, strict=True):
-            cell = cell.strip()
+        if len(row) != len(header):
+            raise InvalidMeasurements(f"Line {number} has {len(row)} cells instead of {len(header)}.")
+        cells = dict(zip(header, row, strict=True))
+        for label in COLUMNS:
+            cell = cells.get(label, "").strip()  # a column older files lack: missing
             if label in _NUMBERS or label in _WHOLE_NUMBERS:
                 columns[label].append(_number(cell, label, number))
             else:
@@ -184,13 +193,13 @@ class SetStore:
         if set_id in references:
             entry = references[set_id]
             raw = (_REFERENCES / entry["file"]).read_bytes()
-            label, source = entry["label"], "reference"
+            label, source, note = entry["label"], "reference", entry.get("note", "")
         else:
             meta = json.loads((self.folder / f"{set_id}.json").read_text(encoding="utf-8"))
             raw = (self.folder / f"{set_id}.csv").read_bytes()
-            label, source = meta["label"], meta["source"]
+            label, source, note = meta["label"], meta["source"], ""
         table, problems = parse(raw, known_weights)
-        return MeasurementSet(SetInfo(set_id, label, source, **_context(table)), table, problems)
+        return MeasurementSet(SetInfo(set_id, label, source, **_context(table), note=note), table, problems)
 
     def _check_room(self) -> None:
         if len(list(self.folder.glob("*.json"))) >= MAX_STORED:
@@ -270,17 +279,20 @@ def listing(sets: list[SetInfo]) -> pd.DataFrame:
             "Measured on": [info.describe() for info in sets],
             "Weights": [info.rows for info in sets],
             "Measured at": [info.measured_at for info in sets],
+            "Note": [info.note for info in sets],
         }
     )
 
 
 def with_measurements(data: WeightTables, measured: MeasurementSet | None) -> WeightTables:
     """The tables with the set's latency, throughput and peak memory (NaN for weights it lacks or
-    could not measure); the tables as they are when there is no set."""
+    could not measure), the p90 and spread beside them and each latency's Timing mark; the tables
+    as they are when there is no set."""
     if measured is None:
         return data
     rows = measured.table[measured.table["Error"] == ""].drop_duplicates("Weight", keep="last")
-    values = rows.set_index("Weight")[list(registry.MEASURED_METRICS)]
+    values = rows.set_index("Weight")[[*registry.MEASURED_METRICS, *registry.MEASURED_DETAILS]]
+    values = values.assign(**{registry.TIMING.label: values[registry.SPREAD.label].map(registry.timing_mark)})
     tables = {slug: table.join(values, on=registry.WEIGHT.label) for slug, table in data.tables.items()}
     return WeightTables(
         tables, data.provenance, data.missing_categories, data.problems, data.kept, data.changes

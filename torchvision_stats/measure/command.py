@@ -15,17 +15,20 @@ import time
 from pathlib import Path
 
 from torchvision_stats import registry
+from torchvision_stats.data import measurements
+from torchvision_stats.data.cache import Cache
 from torchvision_stats.data.load import DataUnavailable, load_weight_tables
-from torchvision_stats.data.measurements import NotAMeasurementFile, measured_weights
-from torchvision_stats.measure import environment, runner
-from torchvision_stats.measure.worker import DTYPES
+from torchvision_stats.measure import environment, lock, runner
+from torchvision_stats.measure.settings import DTYPES, Settings
 from torchvision_stats.questions.analysis import InvalidSearch
 
 DESCRIPTION = """\
-Measure the speed of torchvision weights on this machine: each model is built with random weights
-(nothing is downloaded; speed does not depend on the values), warmed up, then timed with
-torch.utils.benchmark, in its own process. One CSV row per weight, appended as it finishes; the
-hardware and versions are in every row. Needs the measure extra (torch, torchvision).
+Measure the speed of torchvision weights on this machine: each weight's own network is built as its
+builder does (its state dict is not downloaded; speed does not depend on the values), warmed up,
+then timed call by call, each call synchronised on its device, in its own process. One CSV row per
+weight, appended as it finishes; the hardware, settings and versions are in every row, and one file
+never mixes settings. One run at a time per machine: a second one waits. Needs the measure extra
+(torch, torchvision).
 """
 
 
@@ -40,17 +43,29 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--weights", metavar="REGEX", help="only weights whose name this expression finds")
     parser.add_argument("--device", default="cpu", choices=environment.DEVICES, help="default: cpu")
     parser.add_argument("--batch-size", type=int, default=1, help="inputs per forward pass (default 1)")
-    parser.add_argument("--threads", type=int, help="CPU threads (default: every core this process may use)")
+    parser.add_argument(
+        "--threads", type=int, help="CPU threads (default: the physical cores, as torch's own)"
+    )
     parser.add_argument("--dtype", choices=DTYPES, default="float32", help="autocast for bfloat16/float16")
-    parser.add_argument("--channels-last", action="store_true", help="channels_last model and input")
     parser.add_argument(
-        "--min-run-time", type=float, default=runner.Settings.min_run_time, metavar="S", help="seconds timed"
+        "--channels-last",
+        action="store_true",
+        help="channels_last model and input (channels_last_3d for video)",
     )
-    parser.add_argument("--warmup", type=int, default=runner.Settings.warmup, help="untimed calls first")
     parser.add_argument(
-        "--timeout", type=float, default=runner.Settings.timeout_s, metavar="S", help="per weight"
+        "--min-run-time",
+        type=float,
+        default=Settings.min_run_time,
+        metavar="S",
+        help="seconds of timed calls per weight (at least 20 calls)",
     )
-    parser.add_argument("--resume", action="store_true", help="continue FILE: measure only what it lacks")
+    parser.add_argument("--warmup", type=int, default=Settings.warmup, help="untimed calls first")
+    parser.add_argument("--timeout", type=float, default=Settings.timeout_s, metavar="S", help="per weight")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue FILE: measure what it lacks or failed on; refused when FILE was measured otherwise",
+    )
     parser.add_argument("--version", default="main", help="docs version whose weights to measure")
     parser.add_argument(
         "--progress",
@@ -90,11 +105,39 @@ def _json_progress(total: int, already: int):
     emit(event="finished", done=done, total=total)
 
 
+def _waiting(progress: str):
+    """Say that another run holds this machine (this one starts when it ends)."""
+
+    def say(holder: str) -> None:
+        print(
+            f"note: another measuring run holds this machine ({holder}); waiting for it to end",
+            file=sys.stderr,
+        )
+        if progress == "json":
+            print(json.dumps({"event": "waiting", "holder": holder}), flush=True)
+
+    return say
+
+
 class Refused(Exception):
     """A check before measuring failed; str() is the one line for stderr."""
 
 
-def _settings(arguments: argparse.Namespace) -> runner.Settings:
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    """The run's settings as the options give them (checked by _settings)."""
+    return Settings(
+        device=arguments.device,
+        batch_size=arguments.batch_size,
+        threads=arguments.threads or Settings().threads,
+        dtype=arguments.dtype,
+        channels_last=arguments.channels_last,
+        min_run_time=arguments.min_run_time,
+        warmup=arguments.warmup,
+        timeout_s=arguments.timeout,
+    )
+
+
+def _settings(arguments: argparse.Namespace) -> Settings:
     if not environment.torch_available():
         raise Refused(environment.INSTALL_HINT)
     available = environment.available_devices()
@@ -106,17 +149,9 @@ def _settings(arguments: argparse.Namespace) -> runner.Settings:
         raise Refused("float16 is for GPUs; on the CPU use float32 or bfloat16")
     if arguments.batch_size < 1 or (arguments.threads is not None and arguments.threads < 1):
         raise Refused("--batch-size and --threads must be at least 1")
-    threads = arguments.threads or runner.Settings().threads
-    return runner.Settings(
-        device=arguments.device,
-        batch_size=arguments.batch_size,
-        threads=threads,
-        dtype=arguments.dtype,
-        channels_last=arguments.channels_last,
-        min_run_time=arguments.min_run_time,
-        warmup=arguments.warmup,
-        timeout_s=arguments.timeout,
-    )
+    if arguments.warmup < 0 or arguments.min_run_time < 0 or arguments.timeout <= 0:
+        raise Refused("--warmup and --min-run-time cannot be negative, and --timeout must be positive")
+    return settings_from(arguments)
 
 
 def _targets(arguments: argparse.Namespace) -> tuple[list, list[str]]:
@@ -129,26 +164,42 @@ def _targets(arguments: argparse.Namespace) -> tuple[list, list[str]]:
         raise Refused("no weight matches --category/--weights; nothing to measure")
     if arguments.out.exists() and not arguments.resume:
         raise Refused(f"{arguments.out} exists: add --resume to continue it, or choose another --out")
-    try:
-        measured_weights(arguments.out)
-    except NotAMeasurementFile as error:
-        raise Refused(str(error)) from error
     return targets, notes
+
+
+def _check_resumable(out: Path, settings: Settings) -> None:
+    """Refuse to add rows to a file whose rows were measured with other settings."""
+    try:
+        existing = measurements.file_settings(out)
+    except measurements.NotAMeasurementFile as error:
+        raise Refused(str(error)) from error
+    planned = environment.run_context(settings.device, environment.device_name(settings.device), settings)
+    different = measurements.differences(existing, planned)
+    if different:
+        raise Refused(
+            f"{out} was measured with other settings ({'; '.join(different)}); a file never mixes "
+            "runs: choose another --out, or the file's settings"
+        )
 
 
 def main(arguments: argparse.Namespace) -> int:
     try:
         settings = _settings(arguments)
         targets, notes = _targets(arguments)
+        if arguments.resume:
+            _check_resumable(arguments.out, settings)
     except Refused as refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     started = time.monotonic()
-    done = set(measured_weights(arguments.out)) if arguments.resume else set()
+    done = set(measurements.measured_weights(arguments.out)) if arguments.resume else set()
     report = _json_progress if arguments.progress == "json" else _bar_progress
-    with report(len(targets), len({t.weight for t in targets} & done)) as (on_start, on_done):
+    with (
+        lock.machine_lock(Cache().directory, on_wait=_waiting(arguments.progress)),
+        report(len(targets), len({t.weight for t in targets} & done)) as (on_start, on_done),
+    ):
         summary = runner.run(
             targets, settings, arguments.out, resume=arguments.resume, on_start=on_start, on_done=on_done
         )

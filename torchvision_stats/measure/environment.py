@@ -9,6 +9,7 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 DEVICES = ("cpu", "cuda", "mps")
 INSTALL_HINT = (
@@ -43,13 +44,92 @@ def available_devices() -> list[str]:
 
 
 def cpu_name() -> str:
-    """The CPU model as the OS names it (platform.processor() is empty on Linux)."""
+    """The CPU model as the OS names it (platform.processor() is empty on Linux, "i386" on macOS)."""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
         for line in cpuinfo.read_text(errors="replace").splitlines():
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
+    if sys.platform == "darwin":
+        named = _sysctl("machdep.cpu.brand_string")
+        if named:
+            return named
     return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def _sysctl(name: str) -> str:
+    try:
+        done = subprocess.run(["sysctl", "-n", name], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def usable_cpus() -> set[int] | None:
+    """The logical CPUs this process may run on (an affinity mask may allow fewer than all); None
+    where the OS does not say."""
+    return set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+
+
+def logical_cpus() -> int:
+    """The logical CPUs this process may run on."""
+    allowed = usable_cpus()
+    return len(allowed) if allowed else (os.cpu_count() or 1)
+
+
+def physical_cores(cpuinfo: str | None = None, allowed: set[int] | None = None) -> int:
+    """The physical cores this process may use: torch's own default thread count (two logical
+    CPUs of one core, hyper-threads, count once). Linux reads /proc/cpuinfo, macOS sysctl; elsewhere
+    the logical CPU count."""
+    if cpuinfo is None and Path("/proc/cpuinfo").exists():
+        cpuinfo = Path("/proc/cpuinfo").read_text(errors="replace")
+    allowed = usable_cpus() if allowed is None else allowed
+    if cpuinfo:
+        cores, processor, package = set(), None, "0"
+        for line in [*cpuinfo.splitlines(), ""]:
+            key, _, value = (part.strip() for part in line.partition(":"))
+            if key == "processor":
+                processor, package = int(value), "0"
+            elif key == "physical id":
+                package = value
+            elif key == "core id" and (allowed is None or processor in allowed):
+                cores.add((package, value))
+        if cores:
+            return len(cores)
+    if sys.platform == "darwin":
+        counted = _sysctl("hw.physicalcpu")
+        if counted.isdigit():
+            return int(counted)
+    return len(allowed) if allowed else (os.cpu_count() or 1)
+
+
+def run_context(device: str, device_name: str, settings: Any) -> dict[str, str]:
+    """The settings a run records in every row (registry.RUN_SETTINGS), as the CSV writes them:
+    what --resume compares with the file's rows (imports torch and torchvision)."""
+    import torch
+    import torchvision
+
+    return {
+        "Device": device,
+        "Device name": device_name,
+        "Batch size": str(settings.batch_size),
+        "Dtype": settings.dtype,
+        "Threads": str(settings.threads),
+        "Channels last": "yes" if settings.channels_last else "no",
+        "Torch": torch.__version__,
+        "Torchvision": torchvision.__version__,
+    }
+
+
+def device_name(device: str) -> str:
+    """The CPU or GPU model the device names (imports torch for a GPU)."""
+    if device == "cuda":
+        import torch
+
+        return torch.cuda.get_device_name(torch.device(device))
+    if device == "mps":
+        return "Apple GPU (MPS)"
+    return cpu_name()
 
 
 def available_devices_in_child() -> list[str]:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from torchvision_stats.measure.runner import Settings
+from torchvision_stats.measure.settings import Settings, command_line
 
 CANCEL_GRACE_SECONDS = 5.0
 
@@ -49,12 +49,11 @@ def exact_names(weights: list[str]) -> str:
 
 
 def command(weights: list[str], settings: Settings, out: Path, version: str) -> list[str]:
+    """The child's command line: the measure CLI with every setting of the run."""
     return [
         sys.executable, "-m", "torchvision_stats", "measure",
         "--weights", exact_names(weights),
-        "--device", settings.device,
-        "--batch-size", str(settings.batch_size),
-        "--threads", str(settings.threads),
+        *command_line(settings),
         "--version", version,
         "--progress", "json",
         "--out", str(out),

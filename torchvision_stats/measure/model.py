@@ -1,16 +1,22 @@
-"""A torchvision model with random weights, and an input like the one its weights expect (imports torch).
+"""The network a weight names, and an input like the one its weights expect (imports torch).
 
-Speed does not depend on the weights' values, so nothing is downloaded: builders get weights=None,
-and detection and segmentation builders weights_backbone=None too (else they fetch a backbone).
+Each builder is called with the weight itself, so it does everything that weight makes it do:
+auxiliary heads (FCN, DeepLabV3), FrozenBatchNorm2d (the v1 detection models), GoogLeNet's and
+Inception's pretrained settings, `num_classes`, `image_size`, the quantization backend. Only the
+download and loading of the state dict are skipped (speed does not depend on the values), so nothing
+is fetched and the parameters keep the builder's initial values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import torch
+from torchvision.models._api import WeightsEnum
 
 from torchvision_stats.measure.target import Target
 
@@ -54,24 +60,62 @@ def input_shape(target: Target, weights: Any, batch_size: int) -> tuple[int, ...
     raise ValueError(f"no input is known for the category {target.category!r}")
 
 
+def memory_format(dimensions: int) -> torch.memory_format:
+    """channels_last for images (NCHW), channels_last_3d for video clips (NCDHW)."""
+    return torch.channels_last_3d if dimensions == 5 else torch.channels_last
+
+
 def make_input(target: Target, shape: tuple[int, ...], device: torch.device, channels_last: bool) -> Any:
     if target.category in DETECTION_CATEGORIES:
-        return [torch.rand(shape[1:], device=device) for _ in range(shape[0])]
+        photos = [torch.rand(shape[1:], device=device) for _ in range(shape[0])]
+        # The detector batches and resizes photos itself; its backbone's layout is the model's.
+        return photos
     tensor = torch.rand(shape, device=device)
-    if channels_last and tensor.dim() == 4:
-        tensor = tensor.contiguous(memory_format=torch.channels_last)
+    if channels_last:
+        tensor = tensor.contiguous(memory_format=memory_format(tensor.dim()))
     return tensor
 
 
-def build(target: Target, weights: Any) -> torch.nn.Module:
-    """The model with random weights, in eval mode, on the CPU."""
+class _NotLoaded(dict):
+    """What the weight's state dict is replaced by: empty, and recognised by load_state_dict."""
+
+
+@contextlib.contextmanager
+def state_dict_not_loaded() -> Iterator[None]:
+    """Inside, a builder given a weight builds everything the weight asks for, but fetches and
+    loads no state dict. Both sides are intercepted: WeightsEnum.get_state_dict (the download)
+    returns a marker, and Module.load_state_dict skips that marker alone, so a builder that
+    renames keys first (DenseNet) or loads into a submodule works as it does with real weights."""
+    fetch, load = WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict
+
+    def no_fetch(self: WeightsEnum, *args: Any, **kwargs: Any) -> dict:
+        return _NotLoaded()
+
+    def load_unless_skipped(self: torch.nn.Module, state_dict: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(state_dict, _NotLoaded):
+            return torch.nn.modules.module._IncompatibleKeys([], [])
+        return load(self, state_dict, *args, **kwargs)
+
+    WeightsEnum.get_state_dict = no_fetch
+    torch.nn.Module.load_state_dict = load_unless_skipped
+    try:
+        yield
+    finally:
+        WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict = fetch, load
+
+
+def builder_arguments(target: Target, weights: Any) -> dict[str, Any]:
+    """What the builder is called with: the weight itself, and for a quantized weight quantize=True
+    (its backend then comes from the weight)."""
     builder = getattr(importlib.import_module(target.module), target.model)
-    accepted = inspect.signature(builder).parameters
-    arguments: dict[str, Any] = {"weights": None}
-    if "weights_backbone" in accepted:
-        arguments["weights_backbone"] = None
-    if "quantize" in accepted:
-        arguments["quantize"] = True  # the int8 model, with the weight's own backend
-    if target.model.startswith("vit_"):
-        arguments["image_size"] = _side(eval_transform(weights).crop_size)  # 384 and 518 for SWAG
-    return builder(**arguments).eval()
+    arguments: dict[str, Any] = {"weights": weights}
+    if "quantize" in inspect.signature(builder).parameters:
+        arguments["quantize"] = True
+    return arguments
+
+
+def build(target: Target, weights: Any) -> torch.nn.Module:
+    """The weight's own network with the builder's initial values, in eval mode, on the CPU."""
+    builder = getattr(importlib.import_module(target.module), target.model)
+    with state_dict_not_loaded():
+        return builder(**builder_arguments(target, weights)).eval()

@@ -8,42 +8,23 @@ child dies, times out or prints nothing, a row whose Error says so).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from torchvision_stats import registry
 from torchvision_stats.data import measurements
+from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
 from torchvision_stats.measure.worker import RESULT_MARKER
 from torchvision_stats.questions import analysis
 
 QUANTIZED = registry.QUANTIZED
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (all of them, unless an affinity mask says fewer)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-@dataclass(frozen=True)
-class Settings:
-    device: str = "cpu"
-    batch_size: int = 1
-    threads: int = field(default_factory=lambda: usable_cores())
-    dtype: str = "float32"
-    channels_last: bool = False
-    min_run_time: float = 0.5  # seconds of timed blocks per weight, at least one block
-    warmup: int = 3  # untimed calls first: lazy initialisation, allocator, caches
-    timeout_s: float = 1800.0  # per weight, build and warm-up included
 
 
 def plan(
@@ -86,7 +67,7 @@ def _failure(process: subprocess.CompletedProcess | None, timeout_s: float | Non
 
 def measure_one(target: Target, settings: Settings) -> dict[str, str]:
     """One weight measured in a child process: its CSV row, Error filled when it failed."""
-    request = {"target": asdict(target), **asdict(settings)}
+    request = {"target": asdict(target), "settings": asdict(settings)}
     command = [sys.executable, "-m", "torchvision_stats.measure.worker", json.dumps(request)]
     try:
         # Threads are set by the worker (torch.set_num_threads, the Timer's num_threads), as a plain
@@ -116,8 +97,13 @@ def run(
     on_start: Callable[[Target], None] = lambda target: None,
     on_done: Callable[[Target, dict[str, str]], None] = lambda target, row: None,
 ) -> RunSummary:
-    """Measure each target in turn, appending its row to `out` as soon as it is known."""
+    """Measure each target in turn, appending its row to `out` as soon as it is known. Resumed, the
+    weights `out` holds a good row for are kept and the failed ones measured again (their Error
+    rows replaced)."""
+    measurements.repair_torn_tail(out)
     done = set(measurements.measured_weights(out)) if resume else set()
+    if resume:
+        measurements.drop_failed(out, {target.weight for target in targets} - done)
     summary = RunSummary(skipped=sum(target.weight in done for target in targets))
     for target in targets:
         if target.weight in done:

@@ -8,105 +8,134 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import resource
 import sys
 import time
+import warnings
 from datetime import UTC, datetime
 from typing import Any
 
 RESULT_MARKER = "TVSTATS-RESULT "
-DTYPES = ("float32", "bfloat16", "float16")
+QUANTIZED_DTYPE = "int8"
 
 
-def _rss_bytes() -> int:
-    """The process's current resident memory (Linux); 0 where it cannot be read."""
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _peak_rss_bytes() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # kilobytes on Linux
-
-
-def _device_name(torch: Any, device: Any) -> str:
-    from torchvision_stats.measure.environment import cpu_name
-
+def _synchronizer(torch: Any, device: Any) -> Any:
+    """Waits for the device's queued work (a GPU call returns before its kernels finish)."""
     if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
+        return lambda: torch.cuda.synchronize(device)
     if device.type == "mps":
-        return "Apple GPU (MPS)"
-    return cpu_name()
+        return torch.mps.synchronize
+    return lambda: None
+
+
+def _autocast(torch: Any, device: Any, dtype: str) -> Any:
+    """Mixed precision as people run it: autocast around float32 weights; nothing for float32."""
+    if dtype not in ("bfloat16", "float16"):
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device.type, dtype=getattr(torch, dtype))
+
+
+def _autocast_enabled(torch: Any, device_type: str) -> bool:
+    try:
+        return torch.is_autocast_enabled(device_type)
+    except TypeError:  # torch before 2.4 has no device argument: CUDA's, or the CPU's own function
+        return torch.is_autocast_cpu_enabled() if device_type == "cpu" else torch.is_autocast_enabled()
+
+
+def _cuda_settings(torch: Any, device: Any) -> tuple[str, str]:
+    """(cuDNN benchmark, TF32) as the row records them; set up as PyTorch's own benchmarks run."""
+    if device.type != "cuda":
+        return "no", "no"
+    torch.backends.cudnn.benchmark = True  # the fastest algorithm per input shape, chosen in warm-up
+    with warnings.catch_warnings():  # newer torch prefers fp32_precision, and says so when read
+        warnings.simplefilter("ignore")
+        uses = [
+            name
+            for name, allowed in (
+                ("cuDNN", torch.backends.cudnn.allow_tf32),
+                ("matmul", torch.backends.cuda.matmul.allow_tf32),
+            )
+            if allowed
+        ]
+    return "yes", ", ".join(uses) or "no"
+
+
+def _start_inference(torch: Any, device: Any, cpu_peak: Any) -> None:
+    """From here on the peak counts: the build and warm-up's transients are forgotten."""
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+    elif cpu_peak is not None:
+        cpu_peak.start_inference()
+
+
+def _peak_megabytes(torch: Any, device: Any, cpu_peak: Any) -> float:
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 1e6
+    if device.type == "mps":
+        # MPS has no peak counter: what the Metal driver holds for this process after timing
+        # (the allocator keeps what the inference needed at its peak).
+        return torch.mps.driver_allocated_memory() / 1e6
+    return cpu_peak.megabytes()
+
+
+def _text(value: float, digits: int) -> str:
+    return "" if value != value else f"{value:.{digits}f}"
 
 
 def measure(request: dict[str, Any]) -> dict[str, str]:
     """Build, warm up and time one weight as `request` says; the CSV row (numbers as text)."""
-    import numpy as np
     import torch
-    import torchvision
-    from torch.utils import benchmark
 
+    from torchvision_stats.measure import environment, memory, timing
     from torchvision_stats.measure import model as models
+    from torchvision_stats.measure.settings import Settings
     from torchvision_stats.measure.target import Target
 
     target = Target(**request["target"])
-    device = torch.device(request["device"])
-    threads = int(request["threads"])
-    torch.set_num_threads(threads)
-    rss_start = _rss_bytes()
+    settings = Settings(**request["settings"])
+    device = torch.device(settings.device)
+    torch.set_num_threads(settings.threads)
+    cpu_peak = memory.CpuPeak() if device.type == "cpu" else None
     weights = models.weights_enum(target)
     started = time.perf_counter()
     network = models.build(target, weights)
     build_seconds = time.perf_counter() - started
     quantized = target.module.endswith(".quantization")
-    dtype = "int8" if quantized else request["dtype"]
-    shape = models.input_shape(target, weights, int(request["batch_size"]))
+    dtype = QUANTIZED_DTYPE if quantized else settings.dtype
+    shape = models.input_shape(target, weights, settings.batch_size)
     network = network.to(device)
-    if request["channels_last"]:
-        network = network.to(memory_format=torch.channels_last)
-    example = models.make_input(target, shape, device, request["channels_last"])
-    if device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(device)
-    # Mixed precision as people run it: autocast around float32 weights.
-    autocast = (
-        torch.autocast(device_type=device.type, dtype=getattr(torch, dtype))
-        if dtype in ("bfloat16", "float16")
-        else contextlib.nullcontext()
-    )
-    with torch.inference_mode(), autocast:
-        for _ in range(int(request["warmup"])):
+    if settings.channels_last:
+        network = network.to(memory_format=models.memory_format(len(shape)))
+    example = models.make_input(target, shape, device, settings.channels_last)
+    cudnn_benchmark, tf32 = _cuda_settings(torch, device)
+    synchronize = _synchronizer(torch, device)
+    with torch.inference_mode(), _autocast(torch, device, dtype):
+        if dtype in ("bfloat16", "float16") and not _autocast_enabled(torch, device.type):
+            raise RuntimeError(f"autocast to {dtype} did not take effect on {device.type}")
+        for _ in range(settings.warmup):
             network(example)
-        # The Timer sets torch's thread count while timing (1 unless told) and synchronises CUDA.
-        timer = benchmark.Timer(
-            stmt="network(example)", globals={"network": network, "example": example}, num_threads=threads
+        synchronize()
+        _start_inference(torch, device, cpu_peak)
+        rounds = timing.time_steadily(
+            lambda: network(example), synchronize, min_run_time=settings.min_run_time
         )
-        measurement = timer.blocked_autorange(min_run_time=float(request["min_run_time"]))
-    median = measurement.median
-    p90 = float(np.percentile(measurement.times, 90))
-    if device.type == "cuda":
-        peak_mb = torch.cuda.max_memory_allocated(device) / 1e6
-    else:
-        peak_mb = max(_peak_rss_bytes() - rss_start, 0) / 1e6
+        kept = timing.steadier(*rounds)
+        peak_mb = _peak_megabytes(torch, device, cpu_peak)
+    context = environment.run_context(settings.device, environment.device_name(settings.device), settings)
     return {
         "Weight": target.weight,
-        "Latency (ms)": f"{median * 1000:.3f}",
-        "Latency p90 (ms)": f"{p90 * 1000:.3f}",
-        "Throughput (inputs/s)": f"{shape[0] / median:.2f}",
-        "Peak memory (MB)": f"{peak_mb:.1f}",
+        "Latency (ms)": f"{kept.median * 1000:.3f}",
+        "Latency p90 (ms)": f"{kept.p90 * 1000:.3f}",
+        "Spread (%)": f"{kept.spread_percent:.1f}",
+        "Samples": str(len(kept.samples)),
+        "Throughput (inputs/s)": f"{shape[0] / kept.median:.2f}",
+        "Peak memory (MB)": _text(peak_mb, 1),
+        "Weights (MB)": f"{memory.weights_megabytes(network):.1f}",
         "Build time (s)": f"{build_seconds:.2f}",
-        "Batch size": str(shape[0]),
+        **context,
         "Input shape": "x".join(str(side) for side in shape),
-        "Device": device.type,
-        "Device name": _device_name(torch, device),
-        "Threads": str(torch.get_num_threads()),
         "Dtype": dtype,
-        "Channels last": "yes" if request["channels_last"] else "no",
-        "Torch": torch.__version__,
-        "Torchvision": torchvision.__version__,
+        "cuDNN benchmark": cudnn_benchmark,
+        "TF32": tf32,
         "Measured at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "Error": "",
     }

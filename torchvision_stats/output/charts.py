@@ -78,15 +78,21 @@ def _formatted(label: str, values: list) -> list[str]:
 
 
 def hover_texts(table: pd.DataFrame, measured_on: str = "") -> list[str]:
-    """One label per row: the weight in bold, its family, every metric of the row, where its speed
-    was measured (`measured_on`, for rows with a latency) and its licence mark, if it has one."""
+    """One label per row: the weight in bold, its family, every metric of the row, a noisy
+    latency's mark, where its speed was measured (`measured_on`, for rows with a latency) and its
+    licence mark, if it has one."""
     weights = [f"<b>{html.escape(str(w))}</b>" for w in table[WEIGHT].fillna("").tolist()]
     families = [f"Family: {html.escape(str(f))}" for f in table[FAMILY].fillna("–").tolist()]
     metric_lines = [_formatted(label, table[label].tolist()) for label in registry.metric_columns(table)]
     labels = ["<br>".join(parts) for parts in zip(weights, families, *metric_lines, strict=True)]
     latency = table[registry.LATENCY.label].tolist() if registry.LATENCY.label in table.columns else []
+    timing = (
+        table[registry.TIMING.label].fillna("").tolist() if registry.TIMING.label in table.columns else []
+    )
     licences = table["License"].fillna("").tolist() if "License" in table.columns else []
     for index in range(len(labels)):
+        if timing and timing[index].startswith("⚠"):
+            labels[index] += f"<br>{html.escape(timing[index])}: read this latency with care"
         if measured_on and latency and latency[index] == latency[index]:
             labels[index] += f"<br>Measured on {html.escape(measured_on)}"
         if licences and licences[index]:

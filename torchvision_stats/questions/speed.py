@@ -12,6 +12,7 @@ from torchvision_stats.questions import analysis
 
 WEIGHT = registry.WEIGHT.label
 LATENCY = registry.LATENCY.label
+TIMING = registry.TIMING.label
 TOP_DIFFERENCES = 10
 
 
@@ -29,6 +30,8 @@ def rank_differences(table: pd.DataFrame, proxy: str, measured: str = LATENCY) -
     """The weights whose measured-speed rank differs most from their proxy rank (1 = cheapest /
     fastest): where the proxy misleads. Most different first."""
     both = table[[WEIGHT, proxy, measured]].dropna()
+    if TIMING in table.columns:  # how far to trust each latency, beside it
+        both = both.assign(**{TIMING: table.loc[both.index, TIMING]})
     ranked = both.assign(
         **{
             f"{proxy} rank": both[proxy].rank(method="min").astype(int),
@@ -49,12 +52,16 @@ def frontier_weights(table: pd.DataFrame, category: registry.Category) -> list[s
 
 def across_sets(measured: Mapping[str, pd.DataFrame], weights: list[str]) -> pd.DataFrame:
     """Latency of each weight in each set (label → the set's rows): Weight, Set, Latency (ms),
-    Device name; weights a set lacks or could not measure are left out."""
+    Timing, Device name; weights a set lacks or could not measure are left out."""
+    columns = [WEIGHT, "Set", LATENCY, TIMING, "Device name"]
     rows = []
     for label, table in measured.items():
         good = table[(table["Error"] == "") & table[WEIGHT].isin(weights)].drop_duplicates(
             WEIGHT, keep="last"
         )
-        for weight, latency, device in zip(good[WEIGHT], good[LATENCY], good["Device name"], strict=True):
-            rows.append({WEIGHT: weight, "Set": label, LATENCY: latency, "Device name": device})
-    return pd.DataFrame(rows, columns=[WEIGHT, "Set", LATENCY, "Device name"])
+        marks = good[registry.SPREAD.label].map(registry.timing_mark)
+        for weight, latency, mark, device in zip(
+            good[WEIGHT], good[LATENCY], marks, good["Device name"], strict=True
+        ):
+            rows.append({WEIGHT: weight, "Set": label, LATENCY: latency, TIMING: mark, "Device name": device})
+    return pd.DataFrame(rows, columns=columns)
