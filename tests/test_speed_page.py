@@ -219,3 +219,56 @@ def test_streamlit_refuses_uploads_over_the_cap_before_reading_them():
 
     streamlit_cap = config["server"]["maxUploadSize"] * 2**20  # Streamlit counts MiB
     assert MAX_BYTES <= streamlit_cap < MAX_BYTES * 1.1  # never refuses what we accept, reads little more
+
+
+def noisy_upload() -> bytes:
+    """Two rows of the build machine's set, ResNet-18's timing noisy (a spread of 14.2 %)."""
+    rows = [
+        dict(row, **{"Measured at": "2026-12-02T10:00:00Z"})
+        for row in rows_of(BUILD_SET)
+        if row["Weight"] in TWO
+    ]
+    for row in rows:
+        row["Spread (%)"] = "14.2" if row["Weight"] == TWO[1] else "2.0"
+    return csv_with(rows)
+
+
+def test_a_noisy_latency_is_marked_on_compare_the_speed_tables_and_the_hover():
+    from torchvision_stats.output import charts
+
+    info, _ = SetStore().add(noisy_upload(), "noisy laptop", "upload")
+    app = run_page("compare", {"weights": ",".join(TWO), "speed": info.id})
+    table = app.dataframe[0].value
+    assert table.loc["Timing", TWO[1]] == "⚠ noisy (spread 14.2 %)"
+    assert table.loc["Timing", TWO[0]] == "steady"
+    assert table.loc["Spread (%)", TWO[1]] == "14.2"
+    app = run_page("speed", {"speed": info.id})
+    app.multiselect(key="speed.compare-sets").set_value([info.id]).run()
+    app.multiselect(key="speed.compare-weights").set_value(list(TWO)).run()
+    across = next(frame.value for frame in app.dataframe if {"Set", "Timing"} <= set(frame.value.columns))
+    marks = dict(zip(across["Weight"], across["Timing"], strict=True))
+    assert marks == {TWO[0]: "steady", TWO[1]: "⚠ noisy (spread 14.2 %)"}
+    from torchvision_stats.data.measurement_sets import with_measurements
+    from torchvision_stats.data.snapshot import load_snapshot
+
+    shown = with_measurements(load_snapshot("main"), SetStore().load(info.id)).tables["classification"]
+    hovers = dict(zip(shown["Weight"], charts.hover_texts(shown, "noisy laptop"), strict=True))
+    assert "⚠ noisy (spread 14.2 %): read this latency with care" in hovers[TWO[1]]
+    assert "⚠ noisy" not in hovers[TWO[0]]
+
+
+def test_the_measure_form_offers_every_setting_the_cli_has():
+    app = run_page("speed")
+    keys = {w.key for w in [*app.selectbox, *app.number_input, *app.checkbox]}
+    assert {
+        "speed.device",
+        "speed.batch",
+        "speed.threads",
+        "speed.dtype.cpu",
+        "speed.channels-last",
+        "speed.warmup",
+        "speed.min-run-time",
+        "speed.timeout",
+    } <= keys
+    assert app.selectbox(key="speed.dtype.cpu").options == ["float32", "bfloat16"]  # no float16 on a CPU
+    assert app.number_input(key="speed.threads").value == environment.physical_cores()
