@@ -10,38 +10,84 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "torchvision_stats"
-# The measuring engine sits beside output: it reads the data layer and the questions, and nothing
-# below it reads it.
-RANK = {"registry": 0, "data": 1, "questions": 2, "output": 3, "measure": 3, "cli": 4, "__main__": 4}
+# Each layer imports only layers of a lower rank (and itself). The measuring engine sits beside
+# output: the same rank, so neither may import the other. The package's own __init__ is the
+# bottom: it may import nothing of the layers.
+RANK = {
+    "__init__": -1,
+    "registry": 0,
+    "data": 1,
+    "questions": 2,
+    "output": 3,
+    "measure": 3,
+    "cli": 4,
+    "__main__": 5,
+}
+# What the package must never import: the Streamlit app and its glue, and what only tests use.
+OUTSIDE = ("streamlit", "app", "app_pages", "dashboard", "tests", "benchmarks", "scripts")
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    parts = path.relative_to(root.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every module the file imports, with `from a import b` counted as a.b when a.b is a module."""
+def _absolute(node: ast.ImportFrom, importer: str, is_package: bool) -> str:
+    """The module a relative `from .x import y` names, seen from `importer`."""
+    if node.level == 0:
+        return node.module or ""
+    base = importer.split(".") if is_package else importer.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def imports_of(path: Path, root: Path = PACKAGE) -> set[str]:
+    """Every module the file imports, relative imports resolved, with `from a import b` counted as
+    a.b when a.b is a module."""
     found = set()
+    importer = module_name(path, root) if path.is_relative_to(root) else path.stem
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node, importer, path.name == "__init__.py")
+            found.add(module)
+            found |= {f"{module}.{alias.name}" for alias in node.names}
     return found
 
 
-def package_graph() -> dict[str, set[str]]:
-    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+def package_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+    modules = {module_name(path, root): path for path in root.rglob("*.py")}
     return {
-        name: {m for m in imports_of(path) if m in modules and m != name} for name, path in modules.items()
+        name: {m for m in imports_of(path, root) if m in modules and m != name}
+        for name, path in modules.items()
     }
 
 
-def layer(module: str) -> str | None:
+def layer(module: str) -> str:
+    """The layer a module of the package belongs to; the package's __init__ is a layer of its own."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[1] in RANK else None
+    if len(parts) == 1:
+        return "__init__"
+    return parts[1]
+
+
+def layer_violations(root: Path = PACKAGE) -> list[str]:
+    """'a → b' for every import of a module of another layer whose rank is not lower, and for a
+    module in no known layer."""
+    found = []
+    for module, imported_modules in package_graph(root).items():
+        if layer(module) not in RANK:
+            found.append(f"{module} is in no layer")
+            continue
+        # `from a import b` imports a and a.b: report the most specific name alone.
+        specific = {m for m in imported_modules if not any(o.startswith(m + ".") for o in imported_modules)}
+        for imported in specific:
+            if layer(imported) == layer(module):
+                continue
+            if layer(imported) not in RANK or RANK[layer(imported)] >= RANK[layer(module)]:
+                found.append(f"{module} → {imported}")
+    return found
 
 
 def test_the_top_level_holds_only_the_registry_the_cli_and_the_layers():
@@ -58,23 +104,44 @@ def test_the_top_level_holds_only_the_registry_the_cli_and_the_layers():
     ]
 
 
-def test_the_package_never_imports_streamlit():
+def test_the_package_never_imports_streamlit_the_app_or_the_tests():
     offenders = [
-        module_name(path)
+        f"{module_name(path)} → {m}"
         for path in PACKAGE.rglob("*.py")
-        if any(m == "streamlit" or m.startswith("streamlit.") for m in imports_of(path))
+        for m in imports_of(path)
+        if m.split(".")[0] in OUTSIDE
     ]
     assert offenders == []
 
 
 def test_layers_import_only_downwards():
-    upward = [
-        f"{module} → {imported}"
-        for module, imported_modules in package_graph().items()
-        for imported in imported_modules
-        if layer(module) and layer(imported) and RANK[layer(imported)] > RANK[layer(module)]
+    assert layer_violations() == []
+
+
+def test_the_layer_check_catches_an_upward_a_relative_and_a_sideways_import(tmp_path):
+    """Planted in a copy of the package: each kind of wrong import is reported."""
+    root = tmp_path / "torchvision_stats"
+    for path in PACKAGE.rglob("*.py"):
+        target = root / path.relative_to(PACKAGE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert layer_violations(root) == []
+    (root / "data" / "planted_upward.py").write_text("from torchvision_stats.output import charts\n")
+    (root / "data" / "planted_relative.py").write_text("from ..questions import analysis\n")
+    (root / "output" / "planted_sideways.py").write_text("from ..measure import runner\n")
+    (root / "__init__.py").write_text("from .data import cache\n")
+    assert sorted(layer_violations(root)) == [
+        "torchvision_stats → torchvision_stats.data.cache",
+        "torchvision_stats.data.planted_relative → torchvision_stats.questions.analysis",
+        "torchvision_stats.data.planted_upward → torchvision_stats.output.charts",
+        "torchvision_stats.output.planted_sideways → torchvision_stats.measure.runner",
     ]
-    assert upward == []
+
+
+def test_the_package_check_catches_an_import_of_the_app(tmp_path):
+    planted = tmp_path / "probe.py"
+    planted.write_text("from dashboard import speed\nimport app_pages.explore\n")
+    assert {m.split(".")[0] for m in imports_of(planted)} & set(OUTSIDE) == {"dashboard", "app_pages"}
 
 
 def test_no_import_cycles():
@@ -118,7 +185,9 @@ def test_the_app_never_imports_torch_or_the_measuring_engine():
     found = {m for path in ui for m in imports_of(path)}
     assert not {m for m in found if m.split(".")[0] in ("torch", "torchvision")}
     engine = {m for m in found if m in package_graph() and m.startswith("torchvision_stats.measure.")}
-    allowed = {f"torchvision_stats.measure.{name}" for name in ("environment", "job", "runner", "settings")}
+    allowed = {
+        f"torchvision_stats.measure.{name}" for name in ("environment", "job", "runner", "settings", "timing")
+    }
     assert engine <= allowed
     script = (
         "import sys, torchvision_stats.measure.environment as e, torchvision_stats.measure.job, "

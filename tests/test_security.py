@@ -18,11 +18,12 @@ from tests.docs_server import Route
 from tests.test_app import APP
 from torchvision_stats.output import view_state
 
-PAGES = ["explore", "tables", "compare", "pick", "history", "quantization", "about"]
-# Every URL key of every page's view, and the docs version.
+PAGES = ["explore", "tables", "compare", "pick", "history", "quantization", "speed", "about"]
+# Every URL key of every page's view, the docs version and the measurement set.
 KEYS = [
     *sorted({key for codec in view_state.CODECS.values() for key in codec.url_keys()}),
     "version",
+    "speed",
 ]
 HOSTILE = [
     "../../etc/passwd",

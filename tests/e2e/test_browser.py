@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import real_page
 from tests.docs_server import Route
@@ -47,18 +48,32 @@ def open_explore(page, app_url: str, **query: str) -> None:
 
 
 def settle(page) -> None:
-    """Wait until Streamlit has finished its run (no element is marked stale)."""
+    """Wait until Streamlit has finished its run: the app says its script is not running and no
+    element is marked stale. No fixed sleep: a read after this that depends on a later change
+    waits for that change itself (expect(...), url_with)."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]') && "
+        '() => document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\') && '
+        "!document.querySelector('[data-stale=\"true\"]') && "
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=30_000,
     )
-    page.wait_for_timeout(300)
 
 
 def current_url(page) -> str:
     # Streamlit rewrites the URL with history.replaceState; Playwright's page.url can lag behind it.
     return page.evaluate("location.href")
+
+
+def url_with(page, *fragments: str, absent: str = "") -> str:
+    """The page's URL once it holds every fragment (and not `absent`): Streamlit writes the URL
+    after its run, so it is waited for, never read once."""
+    page.wait_for_function(
+        "([parts, absent]) => parts.every(p => decodeURIComponent(location.href).includes(p)) && "
+        "(!absent || !location.href.includes(absent))",
+        arg=[list(fragments), absent],
+        timeout=30_000,
+    )
+    return current_url(page)
 
 
 def hover_text(page, pick_box, expected: str) -> str:
@@ -87,8 +102,9 @@ def hover_text(page, pick_box, expected: str) -> str:
     return text
 
 
-def point_count(page) -> int:
-    return page.locator(POINTS).count()
+def expect_points(page, count: int) -> None:
+    """The chart holds `count` points: waited for, never read before it is drawn."""
+    expect(page.locator(POINTS)).to_have_count(count, timeout=30_000)
 
 
 def pick(page, label: str, option: str) -> None:
@@ -102,7 +118,7 @@ def test_every_category_plots_one_point_per_row(page, app_url, slug, screenshots
     expected = ROWS_PER_CATEGORY["main"][slug] - (
         1 if slug == "classification" else 0
     )  # VGG16 features: no Acc@1
-    assert point_count(page) == expected
+    expect_points(page, expected)
     assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"
     page.screenshot(path=screenshots / f"explore-{slug}.png")
 
@@ -126,9 +142,8 @@ def test_changing_the_axes_in_the_ui_redraws_and_updates_the_url(page, app_url):
         "() => document.querySelector('.js-plotly-plot .ytitle')?.textContent === 'Acc@5 (%)'"
     )
     settle(page)
-    assert "x=Params+%28M%29" in current_url(page)
-    assert "y=Acc%405" in current_url(page)
-    assert point_count(page) == 114
+    url_with(page, "x=Params+(M)", "y=Acc@5")
+    expect_points(page, 114)
 
 
 def test_csv_download_has_the_filtered_rows(page, app_url, tmp_path):
@@ -145,9 +160,9 @@ def test_csv_download_has_the_filtered_rows(page, app_url, tmp_path):
 
 def test_search_and_pareto_only_from_the_url(page, app_url):
     open_explore(page, app_url, category="object_detection", pareto="only")
-    assert point_count(page) == 6
+    expect_points(page, 6)
     open_explore(page, app_url, category="classification", q="re:^resnet(18|34)_")
-    assert point_count(page) == 2
+    expect_points(page, 2)
 
 
 def test_the_background_refresh_reaches_the_sidebar(page, app_url):
@@ -164,7 +179,7 @@ def test_each_page_renders_and_is_captured(page, app_url, screenshots):
         page.goto(f"{app_url}/{path}")
         page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
         settle(page)
-        assert not page.get_by_test_id("stException").count()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
         page.screenshot(path=screenshots / f"{path}.png", full_page=True)
 
 
@@ -188,7 +203,7 @@ def test_pick_a_model_in_the_browser(page, app_url):
     fitting = int(((table["GFLOPS"] <= 5) & (table["Params (M)"] <= 30) & table["Acc@1"].notna()).sum())
     wait_for_text(page, f"Top picks of {fitting} that fit")
     settle(page)
-    assert page.get_by_text("EfficientNet_B4_Weights.IMAGENET1K_V1 · Acc@1 83.384").count() == 1
+    expect(page.get_by_text("EfficientNet_B4_Weights.IMAGENET1K_V1 · Acc@1 83.384")).to_have_count(1)
     name, rows = download_csv(page, "Download as CSV")
     assert name == "classification-picks-params-m-up-to-30-gflops-up-to-5.csv" and len(rows) == fitting
     assert rows[0]["Weight"] == "EfficientNet_B4_Weights.IMAGENET1K_V1"
@@ -227,7 +242,7 @@ def test_quantization_in_the_browser(page, app_url, screenshots):
     page.goto(f"{app_url}/quantization")
     page.wait_for_selector(".js-plotly-plot .barlayer .point", timeout=30_000)
     settle(page)
-    assert page.locator(".js-plotly-plot .barlayer .point").count() == 14
+    expect(page.locator(".js-plotly-plot .barlayer .point")).to_have_count(14)
     name, rows = download_csv(page, "Download pairs as CSV")
     assert name == "quantization-pairs.csv" and len(rows) == 14
     mobilenet = next(r for r in rows if r["Quantized weight"].startswith("MobileNet_V2_Quantized"))
@@ -241,16 +256,16 @@ def test_quantization_in_the_browser(page, app_url, screenshots):
 
 def test_switching_the_docs_version_in_the_sidebar(page, app_url):
     open_explore(page, app_url, category="video_classification")
-    assert point_count(page) == 10
+    expect_points(page, 10)
     pick(page, "Docs version", "0.13 · bundled")
     page.wait_for_function(f"() => document.querySelectorAll('{POINTS}').length === 3", timeout=30_000)
     settle(page)
-    assert "version=0.13" in current_url(page)
+    url_with(page, "version=0.13")
     assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"  # no GFLOPS in 0.13
     # …and the page says so, where it used to change the axis silently.
     page.get_by_text("X axis: GFLOPS is not available here; showing Params (M).").wait_for(timeout=10_000)
     # The only notice: the ranges at main's ends follow 0.13's data rather than pinning main's numbers.
-    assert page.get_by_test_id("stMainBlockContainer").get_by_test_id("stAlert").count() == 1
+    expect(page.get_by_test_id("stMainBlockContainer").get_by_test_id("stAlert")).to_have_count(1)
 
 
 def plot_area(page) -> dict:
@@ -260,7 +275,8 @@ def plot_area(page) -> dict:
 def top_points_band(page, count: int) -> tuple[float, float]:
     """Screen y from the top of the plot to halfway between the `count`-th and the next point."""
     boxes = sorted(
-        (page.locator(POINTS).nth(i).bounding_box() for i in range(point_count(page))), key=lambda b: b["y"]
+        (page.locator(POINTS).nth(i).bounding_box() for i in range(page.locator(POINTS).count())),
+        key=lambda b: b["y"],
     )
     centre = [b["y"] + b["height"] / 2 for b in boxes]
     assert centre[count] - centre[count - 1] > 10, "the points are too close to select apart"
@@ -301,7 +317,7 @@ def test_box_selection_lists_the_weights_and_downloads_them(page, app_url):
     assert sorted(row["Weight"] for row in rows) == sorted(TOP_TWO_DETECTORS)
     v2 = next(row for row in rows if row["Weight"] == TOP_TWO_DETECTORS[0])
     assert (v2["Box MAP"], v2["Params (M)"], v2["GFLOPS"]) == ("46.7", "43.7", "280.37")
-    assert page.get_by_test_id("stDataFrame").count() >= 1
+    page.get_by_test_id("stDataFrame").first.wait_for(timeout=30_000)
 
 
 def test_lasso_selection_lists_the_same_weights(page, app_url):
@@ -326,7 +342,7 @@ def test_refresh_from_docs_clicked_shows_the_new_page(page, tmp_path):
         open_explore(page, url, category="classification")
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_text(re.compile(r"(live|cached) docs, fetched just now")).wait_for(timeout=30_000)
-        assert point_count(page) == 114
+        expect_points(page, 114)
         docs.serve_page("main", Route(without_row(real_page("main"), ALEXNET)))
         sidebar.get_by_role("button", name="Refresh from docs").click()
         sidebar.get_by_text(f"the docs no longer list {ALEXNET}").wait_for(timeout=30_000)

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import math
 import os
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import parsed_tables, real_page
 from tests.docs_server import Route
 from tests.e2e.conftest import app_and_docs, start_app
-from tests.e2e.test_browser import POINTS, current_url, download_csv, open_explore, pick, point_count, settle
+from tests.e2e.test_browser import (
+    POINTS,
+    download_csv,
+    expect_points,
+    open_explore,
+    pick,
+    settle,
+    url_with,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +87,7 @@ def test_compare_adds_the_weight_typed_in_any_spelling_one_per_enter(page, app_u
     settle(page)
     picker.locator("input").click()
     page.keyboard.type("mobilenet")
-    assert not page.get_by_role("option").filter(has_text="matches").count()
+    expect(page.get_by_role("option").filter(has_text="matches")).to_have_count(0)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     settle(page)
@@ -111,9 +120,10 @@ def test_at_most_5_gflops_is_set_through_the_ui_and_plots_the_right_count(page, 
     page.keyboard.press("Tab")  # leave the control: the value is sent
     page.wait_for_function(f"() => document.querySelectorAll('{POINTS}').length === {len(within)}")
     settle(page)
-    assert point_count(page) == len(within) == 51
-    assert page.get_by_text(f"{len(within)} of 115 weights plotted").count() == 1
-    assert "GFLOPS=,5" in unquote(current_url(page))
+    assert len(within) == 51
+    expect_points(page, len(within))
+    expect(page.get_by_text(f"{len(within)} of 115 weights plotted")).to_have_count(1)
+    url_with(page, "GFLOPS=,5")
     # The narrowest top Acc@1 range holds the best weight (88.552), which needs far more than 5
     # GFLOPS: the chart's place says which filters leave nothing.
     acc1_start = range_end(page, "Acc@1 (%)", "start")
@@ -122,10 +132,10 @@ def test_at_most_5_gflops_is_set_through_the_ui_and_plots_the_right_count(page, 
     page.keyboard.press("Tab")
     message = "Together, Acc@1 from 88.552 and GFLOPS up to 5 leave no weight; widen or clear one of them."
     page.get_by_text(message).wait_for(timeout=15_000)
-    assert page.locator(".js-plotly-plot").count() == 0
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
     # A link holds the view: opened afresh, it sets the controls and draws the best weight alone.
     open_explore(page, app_url, **{"Acc@1": "88.552,"})
-    assert point_count(page) == 1
+    expect_points(page, 1)
 
 
 def grid(page, index: int) -> list[list[str]]:
@@ -143,10 +153,10 @@ def test_an_empty_result_says_why_where_the_chart_would_be(page, app_url):
     page.get_by_text("The search “zzz” matches no weight here; widen it or clear it.").wait_for(
         timeout=15_000
     )
-    assert page.locator(".js-plotly-plot").count() == 0
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
     goto(page, f"{app_url}/history?category=video_classification")  # the default budget fits video
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=30_000)
-    assert page.locator(".js-plotly-plot .scatterlayer .point").count() == 3  # 0.13 has no GFLOPS
+    # 0.13 has no GFLOPS
+    expect(page.locator(".js-plotly-plot .scatterlayer .point")).to_have_count(3, timeout=30_000)
     best = grid(page, 2)  # Best under a budget: missing shows as –, as Compare shows it, never None
     assert best[0][:3] == ["Version", "Best weight", "Acc@1"]
     assert best[1][:3] == ["0.13", "–", "–"] and not any("None" in cell for row in best for cell in row)
@@ -167,7 +177,7 @@ def test_a_link_never_plots_a_metric_against_itself_and_many_bad_keys_give_one_n
     open_explore(page, app_url, category="object_detection", x="Acc@1", y="GFLOPS")
     assert axis_titles(page) == ("GFLOPS", "Box MAP")
     notice = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stAlert")
-    assert notice.count() == 1
+    expect(notice).to_have_count(1)
     assert "X axis: Acc@1 is not available here; showing GFLOPS." in notice.inner_text()
     assert "Y axis: GFLOPS is already the X axis; showing Box MAP." in notice.inner_text()
     bad = {
@@ -182,11 +192,11 @@ def test_a_link_never_plots_a_metric_against_itself_and_many_bad_keys_give_one_n
         "zoom": "3",
     }
     open_explore(page, app_url, **bad)
-    assert notice.count() == 1  # one box, listing them all
+    expect(notice).to_have_count(1)  # one box, listing them all
     text = notice.inner_text()
     assert "9 parts of the view could not be used:" in text
     assert "nonsense" in text and "NotAFamily" in text and "zoom" in text and "“GFLOPS=a,b”" in text
-    assert point_count(page) == 114  # the defaults: every classification weight with both values
+    expect_points(page, 114)  # the defaults: every classification weight with both values
 
 
 def significant_digits(cell: str) -> int:
@@ -195,7 +205,7 @@ def significant_digits(cell: str) -> int:
 
 def test_csv_cells_at_registry_precision_in_a_file_named_for_its_contents(page, app_url, tmp_path):
     open_explore(page, app_url, category="object_detection", q="faster rcnn")
-    assert point_count(page) == 4
+    expect_points(page, 4)
     name, rows = download_csv(page, "Download CSV")
     assert name == "object_detection-faster-rcnn.csv"
     assert sorted(row["Weight"] for row in rows) == [
@@ -278,7 +288,7 @@ def test_offline_versions_are_marked_and_a_failed_switch_keeps_the_page(browser,
         sidebar = page.get_by_test_id("stSidebar")
         # Offline is status, said calmly: a caption, no warning box.
         sidebar.get_by_text("Could not refresh from the docs").wait_for(timeout=30_000)
-        assert sidebar.get_by_test_id("stAlert").count() == 0
+        expect(sidebar.get_by_test_id("stAlert")).to_have_count(0)
         page.get_by_text("Log Y").click()  # any click: the next run knows the site is unreachable
         settle(page)
         sidebar.get_by_test_id("stSelectbox").filter(has_text="Docs version").click()
@@ -289,7 +299,8 @@ def test_offline_versions_are_marked_and_a_failed_switch_keeps_the_page(browser,
         page.get_by_role("option", name="0.18 · needs network (offline now)").click()
         page.get_by_text("Docs 0.18 could not be loaded, so main is still shown.").wait_for(timeout=30_000)
         settle(page)
-        assert point_count(page) == 114 and "version=" not in current_url(page)
+        expect_points(page, 114)
+        url_with(page, "category=", absent="version=")
         sidebar.get_by_text("Docs version main · the page itself says").wait_for(timeout=10_000)
         pick(page, "Docs version", "0.13 · bundled")
         sidebar.get_by_text("Docs version 0.13 · the page itself says main (0.13.1a0+5a9ee49)").wait_for(
@@ -305,7 +316,7 @@ def test_offline_versions_are_marked_and_a_failed_switch_keeps_the_page(browser,
 def test_explore_search_takes_the_same_spellings(page, app_url, spelling, count):
     goto(page, f"{app_url}/?q={quote(spelling)}")
     page.wait_for_selector(POINTS, timeout=30_000)
-    assert point_count(page) == count  # ViT-B/16: its three recipes; ConvNeXt-Tiny: one
+    expect_points(page, count)  # ViT-B/16: its three recipes; ConvNeXt-Tiny: one
 
 
 def test_a_version_fetched_when_chosen_stays_chosen_once_it_is_cached(browser, tmp_path):
@@ -322,6 +333,7 @@ def test_a_version_fetched_when_chosen_stays_chosen_once_it_is_cached(browser, t
         settle(page)
         page.get_by_text("Log Y").click()
         settle(page)
-        assert "version=0.18" in current_url(page) and point_count(page) == 114
+        expect_points(page, 114)
+        url_with(page, "version=0.18")
         page.get_by_text("Docs version 0.18 · the page itself says").wait_for(timeout=10_000)
         page.close()

@@ -9,6 +9,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import real_page
 from tests.docs_server import Route
@@ -113,7 +114,7 @@ def test_hostile_names_are_shown_as_text_and_never_run(page, hostile_app):
     page.goto(hostile_app + "/?q=" + quote("re:^(AlexNet|ConvNeXt_Base|ResNet18_)"))
     page.wait_for_selector(POINTS, timeout=30_000)
     settle(page)
-    assert page.locator(POINTS).count() == 3
+    expect(page.locator(POINTS)).to_have_count(3)
     weight_select = page.get_by_test_id("stSelectbox").filter(has_text="Weight").last
     weight_select.locator("input").click()
     page.keyboard.type("AlexNet_Weights.<img")
@@ -182,7 +183,7 @@ def test_pathological_search_links_leave_other_visitors_served(browser, hostile_
         other.wait_for_selector(POINTS, timeout=30_000)
         attacker.wait_for_selector(POINTS, timeout=30_000)
         settle(attacker)
-        assert attacker.locator(POINTS).count() == 9  # every builder name is all word characters
+        expect(attacker.locator(POINTS)).to_have_count(9)  # every builder name is all word characters
     finally:
         hostile.close()
         visitor.close()
