@@ -13,8 +13,9 @@ categories = list(registry.CATEGORIES.values())
 
 st.title("About the data")
 st.markdown(
-    "The numbers are read from torchvision's documentation page *Models and pre-trained weights*, "
-    "which lists every pre-trained weight with its evaluation results. Nothing is re-measured here."
+    "The accuracy, GFLOPS and parameter numbers are read from torchvision's documentation page "
+    "*Models and pre-trained weights*, which lists every pre-trained weight with its evaluation results. "
+    "Latency, throughput and memory are measured, on the machine each measurement set names."
 )
 
 st.subheader("Where these numbers come from")
@@ -65,6 +66,33 @@ st.dataframe(
         "Unit": [m.unit or "—" for m in registry.METRICS.values()],
         "Better": [m.better.value for m in registry.METRICS.values()],
         "Meaning": [m.description for m in registry.METRICS.values()],
+    },
+    hide_index=True,
+)
+
+st.subheader("How latency is measured")
+st.markdown(
+    "Each weight's own network is built as its builder does with that weight (auxiliary heads, "
+    "frozen batch norm, its image size, the quantization backend), without downloading its values: "
+    "speed does not depend on them. The model runs in eval mode under `torch.inference_mode()`, in a "
+    "process of its own, on an input like the one its weights expect (the crop of its transforms; a "
+    "480×640 photo for detection; a 16-frame clip for video).\n\n"
+    "- **Warm-up**: 3 untimed calls first (lazy initialisation, the allocator, cuDNN's algorithm search).\n"
+    "- **Samples**: then single calls are timed one by one, at least 20 and more until half a second has "
+    "been timed; each call starts and ends with a synchronisation of its device, so a GPU's queued "
+    "work counts.\n"
+    "- **Latency** is the median of those calls and **p90** their 90th percentile. **Spread** is the "
+    "interquartile range over the median: over 10 % the weight is timed again and the steadier round "
+    "kept, and a latency still over 10 % is marked ⚠ noisy wherever it shows.\n"
+    "- **Peak memory** is what the inference held at its peak, weights included; **Weights** the bytes "
+    "of the parameters and buffers.\n"
+    "- Every row names its machine, device, batch size, dtype, threads and torch version, and one "
+    "measurement set never mixes settings. The pages say which set their numbers come from."
+)
+st.dataframe(
+    {
+        "Column": list(registry.MEASUREMENT_COLUMNS),
+        "Meaning": [column.description for column in registry.MEASUREMENT_COLUMNS.values()],
     },
     hide_index=True,
 )

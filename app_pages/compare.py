@@ -1,11 +1,12 @@
 """Compare: up to six weights from any categories, side by side, best values highlighted."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, finder, widgets
 from dashboard.url_state import PageState
 from torchvision_stats import registry
-from torchvision_stats.output import formatting, view_state
+from torchvision_stats.output import export, formatting, view_state
 from torchvision_stats.questions import analysis, find
 
 HIGHLIGHT = "background-color: rgba(46, 160, 67, 0.28); font-weight: 600"
@@ -57,6 +58,11 @@ if rows:
         "Highlighted: the best value of each metric among the picked weights, by the metric's direction "
         "(higher accuracy, mAP and throughput; lower params, GFLOPS, size and latency). Metrics a "
         "category does not report are shown as –."
+    )
+    compared = pd.DataFrame([row for _, row in rows])
+    widgets.measured_caption([compared])
+    widgets.csv_download(
+        "Download as CSV", compared, export.file_name("compare", list(view.weights)), "compare.download"
     )
     st.subheader("Code")
     for _, row in rows:

@@ -48,7 +48,7 @@ with chart_area:
         st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
     else:
         size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
-        measured_on = speed.selected().describe() if speed.selected() else ""
+        measured_on = speed.selected().label if speed.selected() else ""
         event = st.plotly_chart(
             charts.scatter_figure(
                 shown,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import sidebar, url_state, widgets
+from dashboard import sidebar, speed, url_state, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, view_state
 from torchvision_stats.questions import pick
@@ -43,9 +43,14 @@ family_row[1].multiselect(
 )
 
 view = state.current(tables)
-picked = pick.pick_within(table, category, dict(view.bounds), view.include, view.exclude)
+active = speed.selected()
+picked = pick.pick_within(
+    table, category, dict(view.bounds), view.include, view.exclude, active.label if active else ""
+)
 
-if picked.ranked.empty:
+if picked.unmeasured:
+    speed.no_measurement_notice(picked.unmeasured, table, category.title)
+elif picked.ranked.empty:
     st.warning(
         formatting.markdown("No weight fits. The binding constraint: {}.", picked.binding or ""),
         icon=":material/block:",
@@ -73,6 +78,7 @@ else:
             widgets.weight_snippet(row)
     st.subheader("Every weight that fits")
     widgets.show_table(picked.ranked)
+    widgets.measured_caption([picked.ranked])
     limits = pick.limits_in_words(view.bounds)
     file_name = export.file_name(
         view.category, ["picks", *limits, *view.include, *(f"no {f}" for f in view.exclude)]

@@ -3,7 +3,7 @@ the docs' GFLOPS are from measured latency, and how machines compare."""
 
 import streamlit as st
 
-from dashboard import data, measuring, sets, speed, widgets
+from dashboard import data, machines, measuring, sets, speed, widgets
 from torchvision_stats import registry
 from torchvision_stats.measure import environment
 from torchvision_stats.output import charts, formatting
@@ -20,7 +20,12 @@ st.caption(
 )
 
 st.subheader("Measure")
-if not environment.measuring_allowed():
+if speed.shared_server():
+    st.info(
+        "This is a shared server: measuring here is off, so nobody's run slows another's pages. "
+        "Upload a set measured elsewhere."
+    )
+elif not environment.measuring_allowed():
     st.info(
         "Measuring is switched off on this server (TVSTATS_MEASURE=off). Upload a set measured elsewhere."
     )
@@ -51,11 +56,10 @@ rho, count = speed_questions.rank_correlation(table, proxy)
 if count < 3:  # in the chart's place: why there is none, and what would draw one
     st.info(
         formatting.markdown(
-            "{} has {} {} weights with both {} and a latency: too few to compare. Choose another "
+            "{} has {} with both {} and a latency: too few to compare. Choose another "
             "category, or a set that measured them.",
             active.label,
-            count,
-            registry.CATEGORIES[slug].title.lower(),
+            registry.counted(count, registry.CATEGORIES[slug].title.lower() + " weight"),
             proxy,
         ),
         icon=":material/filter_alt_off:",
@@ -76,32 +80,4 @@ else:
     widgets.show_table(speed_questions.rank_differences(table, proxy))
 
 st.subheader("Across machines")
-available = {info.id: info for info in speed.sets()}
-chosen_sets = st.multiselect(
-    "Sets",
-    list(available),
-    default=list(available)[:3],
-    format_func=lambda i: available[i].label,
-    key="speed.compare-sets",
-    select_all=False,
-)
-every_weight = [w for t in tables.values() for w in t[registry.WEIGHT.label]]
-defaults = [
-    w for w in ("ResNet50_Weights.IMAGENET1K_V2", "ConvNeXt_Tiny_Weights.IMAGENET1K_V1") if w in every_weight
-]
-picked = st.multiselect(
-    "Weights",
-    every_weight,
-    default=defaults,
-    max_selections=12,
-    key="speed.compare-weights",
-    select_all=False,
-)
-latencies = speed_questions.across_sets(
-    {available[i].label: speed.loaded(i).table for i in chosen_sets}, picked
-)
-if latencies.empty:
-    st.info("None of these weights is measured in the chosen sets.")
-else:
-    st.plotly_chart(charts.across_sets_figure(latencies), key="speed.across")
-    widgets.show_table(latencies)
+machines.across_machines(tables, active)

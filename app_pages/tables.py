@@ -12,6 +12,7 @@ st.caption(
     "Every weight of every category, as the docs list it. Click a header to sort; "
     "use the table's search icon to find a weight."
 )
+widgets.measured_caption(list(result.data.tables.values()))
 st.download_button(
     "Download all (zip of CSVs + provenance)",
     data=data.all_tables_zip(),

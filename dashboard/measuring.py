@@ -7,10 +7,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import speed, versions
+from dashboard import speed, versions, widgets
 from torchvision_stats import registry
 from torchvision_stats.data.measurement_sets import InvalidMeasurements
-from torchvision_stats.measure import environment
+from torchvision_stats.measure import environment, timing
 from torchvision_stats.measure.job import Progress
 from torchvision_stats.measure.settings import DTYPES, Settings
 from torchvision_stats.output import formatting
@@ -30,20 +30,27 @@ def _duration(seconds: float | None) -> str:
 
 
 def progress_panel() -> None:
-    """The server's run: live progress while it runs (redrawn every second), else how the last ended."""
+    """The server's run: live progress while it runs (redrawn every second), else how the last
+    ended and what it measured."""
     status: Progress = speed.background_run().status()
     if status.running:
         _live_progress()
-    elif status.outcome:
-        st.caption(
-            formatting.markdown(
-                "Last run: {} ({} of {} weights, {} failed).",
-                status.outcome,
-                status.done,
-                status.total,
-                status.failed,
-            )
+        return
+    if not status.outcome:
+        return
+    st.caption(
+        formatting.markdown(
+            "Last run: {} ({} of {} weights, {} failed).",
+            status.outcome,
+            status.done,
+            status.total,
+            status.failed,
         )
+    )
+    if status.done and status.set_id in {info.id for info in speed.sets()}:
+        measured = speed.loaded(status.set_id)
+        st.caption(formatting.markdown("What it measured, on {}:", measured.info.label))
+        widgets.show_table(speed_questions.run_rows(measured.table))
 
 
 @st.fragment(run_every=timedelta(seconds=1))
@@ -57,6 +64,10 @@ def _live_progress() -> None:
     st.progress(
         status.done / max(status.total, 1),
         text=formatting.markdown(
+            "Waiting for another measuring run on this machine ({}) to end", status.waiting_for
+        )
+        if status.waiting_for
+        else formatting.markdown(
             "{} of {} measured · now {} · {} elapsed · {} left",
             status.done,
             status.total,
@@ -125,8 +136,13 @@ def _settings_form() -> Settings:
     )
 
 
+def _reference() -> pd.DataFrame:
+    """The build machine's reference set: what the page's estimates and first choice come from."""
+    return speed.loaded(speed.BUILD_MACHINE).table
+
+
 def run_form(tables: dict[str, pd.DataFrame]) -> None:
-    """Choose weights and every setting; *Measure* starts the server's one run."""
+    """Choose weights and every setting; the estimated time; *Measure* starts the server's one run."""
     status = speed.background_run().status()
     if status.running:
         st.info(
@@ -138,25 +154,60 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key="speed.category"
     )
     table = tables[slug]
+    frontier = speed_questions.frontier_weights(table, registry.CATEGORIES[slug])
     weights = row[1].multiselect(
         "Weights to measure",
         table[registry.WEIGHT.label].tolist(),
-        default=speed_questions.frontier_weights(table, registry.CATEGORIES[slug])[:MAX_WEIGHTS_PER_RUN],
+        default=speed_questions.quick_choice(frontier, _reference()),
         max_selections=MAX_WEIGHTS_PER_RUN,
         key=f"speed.weights.{slug}",
         select_all=False,  # Enter picks the highlighted weight, never a batch
-        help="The category's Pareto frontier (cost against quality) to start with; type to search.",
+        help="To start with: the quickest weights of the category's Pareto frontier (cost against "
+        "quality), about a minute in all; type to search.",
     )
     settings = _settings_form()
+    estimate = speed_questions.estimated_seconds(
+        _reference(),
+        weights,
+        batch_size=settings.batch_size,
+        warmup=settings.warmup,
+        min_run_time=settings.min_run_time,
+        min_samples=timing.MIN_SAMPLES,
+    )
+    if weights:
+        st.caption(
+            formatting.markdown(
+                "Estimated time: {} on the build machine (2-core AMD EPYC, CPU); yours may be faster "
+                "or slower. Each weight: a process start, its build, {} warm-up calls and at least {} "
+                "timed calls.",
+                "unknown" if estimate is None else _duration(estimate),
+                settings.warmup,
+                timing.MIN_SAMPLES,
+            )
+        )
     if st.button(
         "Measure", icon=":material/play_arrow:", type="primary", disabled=not weights, key="speed.measure"
     ):
-        label = f"{settings.device} · {len(weights)} weights · {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
+        name = f"run {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
         try:
-            set_id, out = speed.store().start_run(label)
+            set_id, out = speed.store().start_run(name)
         except InvalidMeasurements as refusal:
             st.error(formatting.escape_markdown(str(refusal)), icon=":material/block:")
             return
-        if speed.background_run().start(weights, settings, out, set_id, versions.selected()):
+        store = speed.store()
+        started = speed.background_run().start(
+            weights,
+            settings,
+            out,
+            set_id,
+            versions.selected(),
+            on_end=lambda ended: store.end_run(
+                ended.set_id, ended.done, ended.total, cancelled=ended.outcome == "cancelled"
+            ),
+        )
+        if started:
             speed.make_active(set_id)
+            speed.remember_own(set_id)
+        else:
+            store.delete(set_id)  # another visitor's run started first: nothing of this one is kept
         st.rerun()

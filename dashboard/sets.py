@@ -1,4 +1,5 @@
-"""The Speed page's set manager: upload a CSV made elsewhere; rename, delete and download sets."""
+"""The Speed page's set manager: upload a CSV made elsewhere; rename, delete (each confirmed) and
+download sets. On a shared server a visitor changes only the sets they stored, and uploads a few."""
 
 from __future__ import annotations
 
@@ -8,51 +9,121 @@ from dashboard import speed
 from torchvision_stats.data.measurement_sets import InvalidMeasurements, listing
 from torchvision_stats.output import formatting
 
+MESSAGE = "speed.sets-message"  # (kind, text): what the last action did, shown on the next run
+CONFIRM = "speed.confirm"  # (action, set id, new name): an action waiting for its confirmation
+UPLOADS_PER_SESSION = 5  # on a shared server
 
-def set_manager(known_weights: set[str]) -> None:
-    """Upload a CSV made elsewhere; rename, delete and download the stored sets."""
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[MESSAGE] = (kind, text)
+
+
+def _upload(known_weights: set[str]) -> None:
     upload = st.file_uploader(
         "Upload a measurement CSV (made with python -m torchvision_stats measure)",
         type=["csv"],
         key="speed.upload",
     )
-    if upload is not None and st.session_state.get("speed.uploaded") != upload.file_id:
-        st.session_state["speed.uploaded"] = upload.file_id
-        name = upload.name.removesuffix(".csv")
-        try:
-            info, problems = speed.store().add(upload.getvalue(), name, "upload", known_weights)
-        except InvalidMeasurements as error:
-            st.session_state["speed.upload-message"] = ("error", f"{error} Nothing was stored.")
-        else:
-            speed.make_active(info.id)
-            st.session_state["speed.upload-message"] = (
-                "info",
-                " ".join([f"Stored as “{info.label}”.", *problems]),
-            )
+    if upload is None or st.session_state.get("speed.uploaded") == upload.file_id:
+        return
+    st.session_state["speed.uploaded"] = upload.file_id
+    if speed.shared_server() and len(speed.own_sets()) >= UPLOADS_PER_SESSION:
+        _say("error", f"This shared server takes {UPLOADS_PER_SESSION} uploads a visit. Nothing was stored.")
         st.rerun()
-    kind, message = st.session_state.get("speed.upload-message", ("", ""))
-    if kind:
-        (st.error if kind == "error" else st.info)(formatting.escape_markdown(message))
+    try:
+        info, problems = speed.store().add(
+            upload.getvalue(), upload.name.removesuffix(".csv"), "upload", known_weights
+        )
+    except InvalidMeasurements as error:
+        _say("error", f"{error} Nothing was stored.")
+    else:
+        speed.make_active(info.id)
+        speed.remember_own(info.id)
+        _say("info", " ".join([f"Stored as “{info.label}”; your pages now use it.", *problems]))
+    st.rerun()
+
+
+def _confirmation(labels: dict[str, str]) -> None:
+    """The action waiting for a yes: what it will do, and the two answers."""
+    action, set_id, new_name = st.session_state[CONFIRM]
+    if set_id not in labels:
+        del st.session_state[CONFIRM]
+        return
+    st.warning(
+        formatting.markdown("Delete “{}”? Its measurements are gone for every visitor.", labels[set_id])
+        if action == "delete"
+        else formatting.markdown("Rename “{}” to “{}”?", labels[set_id], new_name),
+        icon=":material/help:",
+    )
+    answers = st.columns([1, 1, 4])
+    if answers[0].button(formatting.markdown("Yes, {}", action), type="primary", key="speed.confirm-yes"):
+        del st.session_state[CONFIRM]
+        if action == "delete":
+            speed.store().delete(set_id)
+            _say("success", f"Deleted “{labels[set_id]}”.")
+        else:
+            speed.store().rename(set_id, new_name)
+            _say("success", f"Renamed “{labels[set_id]}” to “{new_name.strip()}”.")
+        st.rerun()
+    if answers[1].button("No, keep it", key="speed.confirm-no"):
+        del st.session_state[CONFIRM]
+        st.rerun()
+
+
+def set_manager(known_weights: set[str]) -> None:
+    """Upload a CSV made elsewhere; rename, delete and download the sets."""
+    _upload(known_weights)
+    kind, message = st.session_state.pop(MESSAGE, ("", ""))
+    if kind == "error":
+        st.error(formatting.escape_markdown(message))
+    elif kind == "success":
+        st.success(formatting.escape_markdown(message))
+    elif kind:
+        st.info(formatting.escape_markdown(message))
     sets = speed.sets()
-    st.dataframe(listing(sets), hide_index=True)
+    st.dataframe(
+        listing(sets),
+        hide_index=True,
+        column_config={  # every column in view: the label and the machine wide, the rest narrow
+            "Set": st.column_config.TextColumn(width="large"),
+            "Source": st.column_config.TextColumn(width="small"),
+            "Weights": st.column_config.NumberColumn(width="small"),
+            "Measured on": st.column_config.TextColumn(width="large"),
+        },
+    )
     labels = {info.id: info.label for info in sets}
     chosen = st.selectbox("Set", list(labels), format_func=labels.get, key="speed.manage")
-    actions = st.columns([2, 1, 1, 1])
-    new_label = actions[0].text_input("New name", key="speed.new-name", max_chars=80)
-    stored = chosen is not None and not chosen.startswith("reference-")
-    if actions[1].button("Rename", disabled=not (stored and new_label.strip()), key="speed.rename"):
-        speed.store().rename(chosen, new_label)
+    if chosen is None:
+        return
+    if CONFIRM in st.session_state:
+        _confirmation(labels)
+        return
+    allowed, why_not = speed.may_change(
+        next(i for i in sets if i.id == chosen), speed.background_run().status()
+    )
+    actions = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    new_name = actions[0].text_input("New name", key="speed.new-name", max_chars=80, disabled=not allowed)
+    if actions[1].button(
+        "Rename",
+        disabled=not (allowed and new_name.strip()),
+        key="speed.rename",
+        help=formatting.escape_markdown(why_not) or None,
+    ):
+        st.session_state[CONFIRM] = ("rename", chosen, new_name)
         st.rerun()
-    if actions[2].button("Delete", disabled=not stored, key="speed.delete"):
-        speed.store().delete(chosen)
+    if actions[2].button(
+        "Delete", disabled=not allowed, key="speed.delete", help=formatting.escape_markdown(why_not) or None
+    ):
+        st.session_state[CONFIRM] = ("delete", chosen, "")
         st.rerun()
-    if chosen is not None:
-        actions[3].download_button(
-            "Download",
-            data=speed.store().csv_bytes(chosen),
-            file_name=f"{chosen}.csv",
-            mime="text/csv",
-            on_click="ignore",
-            key="speed.download",
-            icon=":material/download:",
-        )
+    actions[3].download_button(
+        "Download",
+        data=speed.store().csv_bytes(chosen),
+        file_name=f"{chosen}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="speed.download",
+        icon=":material/download:",
+    )
+    if why_not:
+        st.caption(formatting.escape_markdown(why_not))

@@ -1,16 +1,35 @@
-"""Measurement sets in the dashboard: the sidebar's *Speed measured on* select (URL key `speed`,
-the newest set by default), the stored sets, and the one background measuring run per server."""
+"""Measurement sets in the dashboard: the sidebar's *Speed measured on* select (URL key `speed`, in
+every link), the stored sets, and the one background measuring run per server.
+
+The set a page uses is each visitor's own choice: the server's fixed default (the build machine's
+reference set, or TVSTATS_DEFAULT_SET) until the visitor picks another, uploads one or starts a run.
+Nothing one visitor does changes the set another sees.
+"""
 
 from __future__ import annotations
 
+import os
+
+import pandas as pd
 import streamlit as st
 
+from torchvision_stats import registry
 from torchvision_stats.data.measurement_sets import MeasurementSet, SetInfo, SetStore
-from torchvision_stats.measure.job import BackgroundRun
+from torchvision_stats.measure.job import BackgroundRun, Progress
 from torchvision_stats.output import formatting
+from torchvision_stats.questions import speed as speed_questions
 
 KEY = "speed"
 PENDING = "speed.pending"  # a set to make active on the next run (a page cannot set a drawn widget)
+OWN = "speed.own"  # the ids of the sets this session stored (uploads, runs)
+DEFAULT_ENV = "TVSTATS_DEFAULT_SET"
+BUILD_MACHINE = "reference-build-machine-batch1-float32"
+SHARED_ENV = "TVSTATS_SHARED"  # "on" for a server many people share (see README, deployment)
+
+
+def shared_server() -> bool:
+    """TVSTATS_SHARED=on: no runs, each visitor may change only the sets they stored, uploads bounded."""
+    return os.environ.get(SHARED_ENV, "").strip().lower() == "on"
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,53 +71,109 @@ def loaded(set_id: str) -> MeasurementSet:
     return _loaded(set_id, store().version_of(set_id))
 
 
+def default_id(ids: list[str]) -> str:
+    """The server's fixed default: TVSTATS_DEFAULT_SET when it names a set, else the build
+    machine's reference set — never "the newest", which any visitor's upload would change."""
+    for candidate in (os.environ.get(DEFAULT_ENV, "").strip(), BUILD_MACHINE):
+        if candidate in ids:
+            return candidate
+    return ids[0]
+
+
 def selected() -> SetInfo | None:
     known = {info.id: info for info in sets()}
-    return known.get(st.session_state.get(KEY, "")) or next(iter(known.values()), None)
+    if not known:
+        return None
+    return known.get(st.session_state.get(KEY, "")) or known[default_id(list(known))]
 
 
 def select() -> SetInfo | None:
-    """Sidebar *Speed measured on* select, kept in the URL as ``speed`` (left out for the newest)."""
+    """Sidebar *Speed measured on* select, kept in the URL as ``speed``; its whole label and what
+    it was measured on below it (a select cuts long labels)."""
     available = sets()
     if not available:
         return None
     ids = [info.id for info in available]
     labels = {info.id: info.label for info in available}
-    if st.session_state.get(PENDING) in ids:  # a run's set has its first row, or an upload is stored
+    if st.session_state.get(PENDING) in ids:  # this session's run has its first row, or its upload is stored
         st.session_state[KEY] = st.session_state.pop(PENDING)
     if KEY not in st.session_state:
-        requested = st.query_params.get(KEY, ids[0])
+        requested = st.query_params.get(KEY, default_id(ids))
         if requested not in ids:
             st.sidebar.info(
                 formatting.markdown(
-                    "“speed={}” is not a measurement set; showing the newest.", requested[:40]
+                    "“speed={}” is not a measurement set here; showing the server's default.", requested[:40]
                 )
             )
-            requested = ids[0]
+            requested = default_id(ids)
         st.session_state[KEY] = requested
-    elif st.session_state[KEY] not in ids:
-        st.session_state[KEY] = ids[0]
+    elif st.session_state[KEY] not in ids:  # deleted meanwhile
+        st.session_state[KEY] = default_id(ids)
     st.sidebar.selectbox(
         "Speed measured on",
         ids,
         key=KEY,
         format_func=labels.get,
-        help="The measurement set whose latency, throughput and memory the pages offer as metrics.",
+        help="The measurement set whose latency, throughput and memory the pages offer as metrics. "
+        "Your choice: other visitors keep theirs.",
     )
-    if st.session_state[KEY] == ids[0]:
-        st.query_params.pop(KEY, None)
-    else:
-        st.query_params[KEY] = st.session_state[KEY]
-    return selected()
+    chosen = selected()
+    st.sidebar.caption(formatting.markdown("{} ({})", chosen.label, chosen.describe()))
+    st.query_params[KEY] = st.session_state[KEY]
+    return chosen
 
 
 def make_active(set_id: str) -> None:
-    """Show `set_id` from the next run on (as soon as it holds a row)."""
+    """Show `set_id` to this visitor from the next run on (as soon as it holds a row)."""
     st.session_state[PENDING] = set_id
 
 
+def remember_own(set_id: str) -> None:
+    """A set this session stored: on a shared server, the only kind it may rename or delete."""
+    st.session_state[OWN] = [*st.session_state.get(OWN, []), set_id]
+
+
+def own_sets() -> list[str]:
+    return list(st.session_state.get(OWN, []))
+
+
+def may_change(info: SetInfo, running: Progress) -> tuple[bool, str]:
+    """Whether this visitor may rename or delete the set, and why not."""
+    if info.source == "reference":
+        return False, "Reference sets ship with the app and cannot be changed."
+    if running.running and running.set_id == info.id:
+        return False, "A run is still writing this set."
+    if shared_server() and info.id not in own_sets():
+        return False, "On this shared server you can change only the sets you stored."
+    return True, ""
+
+
 def url_entry() -> dict[str, str]:
-    """The URL's speed entry, for pages that rewrite their query parameters."""
-    available = sets()
-    chosen = st.session_state.get(KEY)
-    return {KEY: chosen} if available and chosen and chosen != available[0].id else {}
+    """The URL's speed entry, for pages that rewrite their query parameters: always there, so a
+    link shows the same measurements to whoever opens it, whatever the server's newest set."""
+    chosen = selected()
+    return {KEY: chosen.id} if chosen else {}
+
+
+def no_measurement_notice(metrics: list[str], table: pd.DataFrame, category: str) -> None:
+    """Why a limit on a measured metric cannot be checked here, and which sets could check it."""
+    chosen = selected()
+    weights = set(table[registry.WEIGHT.label])
+    having = [
+        info.label for info in sets() if speed_questions.measures(loaded(info.id).table, weights, metrics)
+    ]
+    template = "{} has no {} for any {} weight, so the limit cannot be checked. " + (
+        "Sets that have: {}. Choose one under **Speed measured on** in the sidebar."
+        if having
+        else "No set here has{}; measure some on the Speed page."
+    )
+    st.warning(
+        formatting.markdown(
+            template,
+            chosen.label if chosen else "No measurement set",
+            " or ".join(metrics),
+            category.lower(),
+            "; ".join(having),
+        ),
+        icon=":material/speed:",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import speed
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, snippets
 from torchvision_stats.output.controls import RangeControl
@@ -65,6 +66,25 @@ def show_plain_table(table: pd.DataFrame) -> None:
     numeric = [label for label in table.columns if pd.api.types.is_numeric_dtype(table[label])]
     config = {label: st.column_config.TextColumn(str(label), alignment="right") for label in numeric}
     st.dataframe(text, hide_index=True, column_config=config)
+
+
+def measured_caption(tables: list[pd.DataFrame]) -> None:
+    """Say which machine the measured numbers on the page come from, when it shows any."""
+    chosen = speed.selected()
+    measured = [
+        label
+        for label in registry.MEASURED_METRICS
+        if any(t.get(label, pd.Series()).notna().any() for t in tables)
+    ]
+    if chosen is not None and measured:
+        st.caption(
+            formatting.markdown(
+                ":material/speed: {} measured on {} ({}).",
+                ", ".join(measured),
+                chosen.label,
+                chosen.describe(),
+            )
+        )
 
 
 def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:

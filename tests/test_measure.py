@@ -208,6 +208,35 @@ def test_a_child_that_dies_is_that_rows_error_and_the_run_goes_on(tmp_path):
     assert rows[1]["Error"] == ""  # the next weight was measured
 
 
+def fails(builder: str) -> Target:
+    return Target("Fails_Weights.V1", builder, "tests.fake_builders", "classification")
+
+
+@pytest.mark.parametrize(
+    ("builder", "error"),
+    [
+        ("exit_silently", "the measuring process ended with code 3: no output"),
+        ("exhaust_memory", "out of memory"),
+        ("hang", "did not finish within 3 s; stopped"),
+    ],
+)
+def test_a_crash_an_out_of_memory_and_a_timeout_each_give_their_error_row(
+    tmp_path, monkeypatch, builder, error
+):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the worker imports tests.fake_builders
+    out = tmp_path / "fails.csv"
+    started = time.monotonic()
+    summary = runner.run([fails(builder)], Settings(threads=2, timeout_s=3), out)
+    [row] = read(out)
+    assert (summary.failed, row["Weight"], row["Error"], row["Latency (ms)"]) == (
+        1,
+        "Fails_Weights.V1",
+        error,
+        "",
+    )
+    assert time.monotonic() - started < 60  # the hung worker was stopped at its timeout
+
+
 def test_a_failing_model_is_recorded_and_nothing_else_is_lost(tmp_path):
     out = tmp_path / "bad.csv"
     missing = Target("NoSuch_Weights.V1", "no_such_model", "torchvision.models", "classification")

@@ -117,7 +117,7 @@ def test_weights_the_docs_do_not_list_are_reported_not_dropped():
     app = run_page("speed")
     app.file_uploader(key="speed.upload").upload("mixed.csv", csv_with(rows), "text/csv").run()
     message = " ".join(i.value for i in app.info).replace("\\", "")
-    assert "1 weights are not listed by these docs (kept, not shown): Imaginary_Weights.V9" in message
+    assert "1 weight not listed by these docs (kept, not shown): Imaginary_Weights.V9" in message
     assert next(info for info in SetStore().list() if info.label == "mixed").rows == 2
 
 

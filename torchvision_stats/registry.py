@@ -262,6 +262,9 @@ METRICS: dict[str, Metric] = {
 # the columns that say how far to trust each latency.
 MEASURED_METRICS = (LATENCY.label, THROUGHPUT.label, PEAK_MEMORY.label)
 MEASURED_DETAILS = (LATENCY_P90.label, SPREAD.label)
+# Beside every measured number in a table or export: what it was measured on.
+MEASURED_ON = "Measured on"
+MEASURED_CONTEXT = (MEASURED_ON, "Device name", "Batch size", "Dtype", "Input shape")
 # fmt: on
 DERIVED_METRICS = tuple(metric for metric in METRICS.values() if metric.is_derived)
 
@@ -375,6 +378,11 @@ COMPUTED_COLUMNS = {
         MISSES,
         SPEED_UP,
         TIMING,
+        Column(
+            label=MEASURED_ON,
+            description="The measurement set the row's speed comes from: its machine, "
+            "device, batch size and dtype.",
+        ),
         *(
             Metric(
                 label=delta_label(label),
@@ -500,3 +508,8 @@ def axis_title(label: str) -> str:
     """Axis / widget title: a metric's label with its unit; any other label as it is."""
     metric = METRICS.get(label)
     return metric.with_unit() if metric is not None else label
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 weight", "2 weights": a count with its noun in the right number."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

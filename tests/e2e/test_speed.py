@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from tests.conftest import real_page, require_torch
 from tests.docs_server import Route
 from tests.e2e.conftest import app_and_docs
-from tests.e2e.test_browser import POINTS, hover_text, settle
+from tests.e2e.test_browser import POINTS, hover_text, pick, settle, url_with
 from tests.test_speed_page import BUILD_SET, rows_of
 
 pytestmark = pytest.mark.e2e
@@ -63,13 +64,17 @@ def test_measure_two_weights_from_the_page_then_explore_them_by_latency(page, sp
     page.screenshot(path=screenshots / "speed-running.png")
     page.get_by_text(re.compile(r"Last run: finished \(2 of 2 weights, 0 failed\)")).wait_for(timeout=180_000)
 
-    # A new visit: the run's set is the newest, so the default everywhere.
-    page.goto(speed_app + "/?category=classification&x=" + "Latency+%28ms%29")
-    page.wait_for_selector(POINTS, timeout=30_000)
+    page.get_by_text(re.compile(r"^What it measured, on run ")).wait_for(timeout=30_000)
+    for weight in TWO:  # the finished run's table lists each weight it measured
+        page.get_by_text(weight).first.wait_for(state="attached")
+
+    # The run's set is this visitor's active set, and the URL says so: a link to Explore keeps it.
+    run_set = parse_qs(urlparse(url_with(page, "speed=run-")).query)["speed"][0]
+    page.goto(f"{speed_app}/?category=classification&x=Latency+%28ms%29&speed={run_set}")
+    expect(page.locator(POINTS)).to_have_count(2, timeout=30_000)
     settle(page)
-    expect(page.locator(POINTS)).to_have_count(2)
     text = hover_text(page, lambda boxes: boxes[0], "Latency (ms)")
-    assert "Latency (ms):" in text and "Measured on" in text and "(cpu)" in text
+    assert "Latency (ms):" in text and "Measured on run " in text and "cpu, 2 threads · batch 1" in text
     assert any(weight in text for weight in TWO)
 
 
@@ -99,12 +104,23 @@ def test_an_uploaded_cli_csv_then_explore_and_a_junk_upload(page, speed_app, tmp
     page.get_by_text(re.compile("does not have the columns of a measurement CSV")).wait_for(timeout=30_000)
     page.get_by_text("Nothing was stored", exact=False).first.wait_for()
     uploader.set_input_files(str(good))
-    page.get_by_text("Stored as “workstation”").wait_for(timeout=30_000)
+    page.get_by_text(re.compile("^Stored as “workstation · ")).wait_for(timeout=30_000)
 
-    page.goto(speed_app + "/?category=classification&x=" + "Latency+%28ms%29")
-    page.wait_for_selector(POINTS, timeout=30_000)
-    settle(page)
-    expect(page.locator(POINTS)).to_have_count(3)
+    # This visitor's pages use it: the sidebar's choice, and Explore reached through the menu.
     sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name="Explore").click()
+    page.get_by_role("heading", name="Explore").wait_for(timeout=30_000)
+    url_with(page, "speed=workstation")
     chosen = sidebar.get_by_test_id("stSelectbox").filter(has_text="Speed measured on")
-    assert "workstation" in chosen.text_content() + chosen.locator("input").input_value()  # the active set
+    assert "workstation" in chosen.text_content()  # the active set
+    pick(page, "X axis", "Latency (ms)")
+    expect(page.locator(POINTS)).to_have_count(3, timeout=30_000)
+
+
+def test_an_upload_over_five_megabytes_is_refused_before_it_is_read(page, speed_app, tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_bytes(cli_csv(["AlexNet_Weights.IMAGENET1K_V1"]) + b"#" * 5_300_000)
+    open_speed(page, speed_app)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(big))
+    page.get_by_text(re.compile(r"File must be 5(\.0)? ?MB or smaller")).wait_for(timeout=30_000)
+    expect(page.get_by_text(re.compile("^Stored as “big"))).to_have_count(0)

@@ -33,6 +33,23 @@ class CacheCorrupt(ValueError):
     """A cache entry exists but cannot be trusted."""
 
 
+def write_atomically(path: Path, content: bytes) -> None:
+    """Replace `path` with `content` so a reader sees the old file or the new one, never a part:
+    a temporary file in the same folder, flushed to disk, then renamed over it. A temporary file a
+    killed writer leaves ends in .tmp and is never read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def default_cache_dir() -> Path:
     """TVSTATS_CACHE_DIR, else the platform's user cache folder."""
     override = os.environ.get(CACHE_DIR_VARIABLE)
@@ -162,17 +179,7 @@ class Cache:
         """Write `body` with its checksum to the file `name`, atomically."""
         document = {"format": FORMAT, "checksum": _checksum(body), "body": body}
         path = self.directory / name
-        self.directory.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=self.directory)
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, ensure_ascii=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, json.dumps(document, ensure_ascii=True).encode("utf-8"))
         self._remove_orphans()
         return path
 

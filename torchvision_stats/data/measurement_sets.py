@@ -11,6 +11,7 @@ in words and nothing is stored.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import json
@@ -23,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from torchvision_stats import registry
-from torchvision_stats.data.cache import Cache
+from torchvision_stats.data.cache import Cache, write_atomically
 from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.measurements import COLUMNS, FIRST_COLUMNS
 
@@ -32,10 +33,13 @@ MAX_STORED = 50  # runs and uploads kept in the cache folder; a shared server's 
 FOLDER = "measurements"
 SOURCES = ("reference", "run", "upload")
 _REFERENCES = resources.files("torchvision_stats.data") / "reference_speed"
-_NUMBERS = tuple(
-    label for label in COLUMNS if isinstance(registry.MEASUREMENT_COLUMNS[label], registry.Metric)
-)
 _WHOLE_NUMBERS = ("Batch size", "Threads", "Samples")
+_NUMERIC = tuple(
+    label
+    for label in COLUMNS
+    if isinstance(registry.MEASUREMENT_COLUMNS[label], registry.Metric) or label in _WHOLE_NUMBERS
+)
+LATENCY = registry.LATENCY.label
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ID = re.compile(r"[^a-z0-9]+")
 
@@ -106,38 +110,75 @@ def parse(raw: bytes, known_weights: set[str] | None = None) -> tuple[pd.DataFra
     if not body:
         raise InvalidMeasurements("The file has the right columns but no rows.")
     columns: dict[str, list] = {label: [] for label in COLUMNS}
+    failures: list[str] = []
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):
             raise InvalidMeasurements(f"Line {number} has {len(row)} cells instead of {len(header)}.")
         cells = dict(zip(header, row, strict=True))
+        values = {}
         for label in COLUMNS:
             cell = cells.get(label, "").strip()  # a column older files lack: missing
-            if label in _NUMBERS or label in _WHOLE_NUMBERS:
-                columns[label].append(_number(cell, label, number))
-            else:
-                columns[label].append(_neutralised(cell))
+            values[label] = _number(cell, label, number) if label in _NUMERIC else _neutralised(cell)
+        why = _inconsistency(values, cells)
+        if why:
+            failures.append(f"{values['Weight'] or f'line {number}'} ({why})")
+            continue
+        for label in COLUMNS:
+            columns[label].append(values[label])
+    if not columns["Weight"]:
+        raise InvalidMeasurements(f"No row passes the consistency checks: {_listed(failures)}.")
     table = pd.DataFrame(columns)
     problems = []
+    if failures:
+        problems.append(
+            f"{registry.counted(len(failures), 'row')} failed the consistency checks and "
+            f"{'is' if len(failures) == 1 else 'are'} not used: {_listed(failures)}."
+        )
     if known_weights is not None:
         unknown = [w for w in table["Weight"] if w not in known_weights]
         if unknown:
-            shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
             problems.append(
-                f"{len(unknown)} weights are not listed by these docs (kept, not shown): {shown}."
+                f"{registry.counted(len(unknown), 'weight')} not listed by these docs (kept, not shown): "
+                f"{_listed(unknown)}."
             )
     return table, problems
 
 
+def _listed(items: list[str], shown: int = 5) -> str:
+    return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
+
+
 def _number(cell: str, label: str, line: int) -> float:
+    """The cell's number (NaN when empty); a word where a number belongs refuses the file."""
     if not cell:
         return math.nan
     try:
-        value = float(cell)
+        return float(cell)
     except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise InvalidMeasurements(f"Line {line}: {label} {cell[:20]!r} is not a number.")
-    return value
+        raise InvalidMeasurements(f"Line {line}: {label} {cell[:20]!r} is not a number.") from None
+
+
+def _inconsistency(values: dict, cells: dict[str, str]) -> str:
+    """Why a measured row cannot be right ("" when it can): numbers that are not positive and
+    finite, a p90 below the median, a throughput that is not batch size ÷ latency (within 5 %)."""
+    if values["Error"]:
+        return ""  # a failed weight's row: nothing measured to check
+    for label in _NUMERIC:
+        value = values[label]
+        written = cells.get(label, "").strip()
+        if written and not (math.isfinite(value) and value >= 0):
+            return f"{label} {written[:20]} is not a positive finite number"
+    latency, p90 = values[LATENCY], values[registry.LATENCY_P90.label]
+    if not latency > 0:
+        return f"{LATENCY} is missing or zero"
+    if p90 == p90 and p90 < latency:
+        return f"p90 {p90:g} is below the median {latency:g}"
+    batch, throughput = values["Batch size"], values[registry.THROUGHPUT.label]
+    if batch == batch and throughput == throughput:
+        expected = batch / latency * 1000
+        if abs(throughput - expected) > 0.05 * expected:
+            return f"throughput {throughput:g} is not batch size ÷ latency ({expected:.4g})"
+    return ""
 
 
 def _context(table: pd.DataFrame) -> dict[str, str]:
@@ -169,8 +210,37 @@ def _reference_manifest() -> dict[str, dict]:
     return {"reference-" + Path(entry["file"]).stem: entry for entry in manifest["sets"]}
 
 
+def machine_words(context: dict[str, str]) -> str:
+    """What a set was measured on, as its label says it: "AMD EPYC · cpu, 2 threads · batch 1 ·
+    float32" (a GPU's threads do not matter; a set of int8 rows alone says int8)."""
+    device = context["device"] + (f", {context['threads']} threads" if context["device"] == "cpu" else "")
+    parts = [context["device_name"], device, f"batch {context['batch_size']}", context["dtype"]]
+    return " · ".join(part for part in parts if part.strip(" ,·")) or "an unknown machine"
+
+
+def serialised(table: pd.DataFrame) -> bytes:
+    """A validated table as a measurement CSV: what is stored and downloaded, so what a spreadsheet
+    opens is the checked table (formula-like text prefixed), never the bytes that were uploaded."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in table[list(COLUMNS)].itertuples(index=False):
+        writer.writerow(
+            [
+                "" if isinstance(value, float) and value != value
+                else f"{value:.0f}" if label in _WHOLE_NUMBERS
+                else f"{value:.10g}" if isinstance(value, float)
+                else value
+                for label, value in zip(COLUMNS, row, strict=True)
+            ]
+        )  # fmt: skip
+    return buffer.getvalue().encode("utf-8")
+
+
 class SetStore:
-    """The reference sets and the sets stored in the cache folder."""
+    """The reference sets and the sets stored in the cache folder: <id>.csv (the validated rows,
+    or a run's rows as they are appended) and <id>.json (its name, source and, for a run that was
+    cancelled, how far it came)."""
 
     def __init__(self, cache_dir: Path | str | None = None):
         self.folder = Cache(cache_dir).directory / FOLDER
@@ -179,7 +249,7 @@ class SetStore:
         return _reference_manifest()
 
     def list(self) -> list[SetInfo]:
-        """Every set, the newest measurement first."""
+        """Every set, the newest measurement first (a run without a row yet is not a set yet)."""
         found = [self.load(set_id).info for set_id in self._references()]
         for meta in sorted(self.folder.glob("*.json")):
             try:
@@ -188,64 +258,75 @@ class SetStore:
                 continue  # a damaged stored set is skipped, never shown half-read
         return sorted(found, key=lambda info: info.measured_at, reverse=True)
 
+    def _meta(self, set_id: str) -> dict:
+        meta = json.loads((self.folder / f"{set_id}.json").read_text(encoding="utf-8"))
+        meta.setdefault("name", meta.get("label", ""))  # files of earlier versions held a label
+        return meta
+
     def load(self, set_id: str, known_weights: set[str] | None = None) -> MeasurementSet:
         references = self._references()
         if set_id in references:
             entry = references[set_id]
-            raw = (_REFERENCES / entry["file"]).read_bytes()
-            label, source, note = entry["label"], "reference", entry.get("note", "")
-        else:
-            meta = json.loads((self.folder / f"{set_id}.json").read_text(encoding="utf-8"))
-            raw = (self.folder / f"{set_id}.csv").read_bytes()
-            label, source, note = meta["label"], meta["source"], ""
-        table, problems = parse(raw, known_weights)
-        return MeasurementSet(SetInfo(set_id, label, source, **_context(table), note=note), table, problems)
+            table, problems = parse((_REFERENCES / entry["file"]).read_bytes(), known_weights)
+            info = SetInfo(set_id, entry["label"], "reference", **_context(table), note=entry.get("note", ""))
+            return MeasurementSet(info, table, problems)
+        meta = self._meta(set_id)
+        table, problems = parse((self.folder / f"{set_id}.csv").read_bytes(), known_weights)
+        context = _context(table)
+        label = " · ".join(
+            part for part in (meta["name"], machine_words(context), meta.get("ended", "")) if part
+        )
+        return MeasurementSet(SetInfo(set_id, label, meta["source"], **context), table, problems)
 
     def _check_room(self) -> None:
         if len(list(self.folder.glob("*.json"))) >= MAX_STORED:
             raise InvalidMeasurements(f"{MAX_STORED} sets are stored already; delete one first.")
 
-    def _new_id(self, label: str) -> str:
-        base = _ID.sub("-", label.lower()).strip("-")[:50] or "set"
+    def _new_id(self, name: str) -> str:
+        base = _ID.sub("-", name.lower()).strip("-")[:50] or "set"
         candidate, number = base, 2
         while (self.folder / f"{candidate}.json").exists() or candidate in self._references():
             candidate, number = f"{base}-{number}", number + 1
         return candidate
 
     def add(
-        self, raw: bytes, label: str | None, source: str, known_weights: set[str] | None = None
+        self, raw: bytes, name: str | None, source: str, known_weights: set[str] | None = None
     ) -> tuple[SetInfo, list[str]]:
-        """Validate and store a set: its info and what to tell the user about it (weights the docs
-        do not list); InvalidMeasurements (nothing stored) when it cannot be used."""
+        """Validate and store a set: its info and what to tell the user about it (rows that fail
+        the consistency checks, weights the docs do not list); InvalidMeasurements (nothing stored)
+        when it cannot be used. What is stored is the validated table, not the bytes given."""
         table, problems = parse(raw, known_weights)
         self._check_room()
-        context = _context(table)
-        label = (label or "").strip()[:80] or f"{context['device_name']} · {context['measured_at'][:10]}"
-        set_id = self._new_id(label)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / f"{set_id}.csv").write_bytes(raw)
-        self._write_meta(set_id, label, source)
+        name = (name or "").strip()[:80] or "uploaded"
+        set_id = self._new_id(name)
+        write_atomically(self.folder / f"{set_id}.csv", serialised(table))
+        self._write_meta(set_id, {"name": name, "source": source})
         return self.load(set_id).info, problems
 
-    def start_run(self, label: str) -> tuple[str, Path]:
+    def start_run(self, name: str) -> tuple[str, Path]:
         """An id and the CSV path a run from the dashboard appends its rows to."""
         self._check_room()
-        set_id = self._new_id(label)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._write_meta(set_id, label, "run")
+        set_id = self._new_id(name)
+        self._write_meta(set_id, {"name": name, "source": "run"})
         return set_id, self.folder / f"{set_id}.csv"
 
-    def _write_meta(self, set_id: str, label: str, source: str) -> None:
-        body = json.dumps({"label": label, "source": source}, ensure_ascii=False)
-        temporary = self.folder / f".{set_id}.json.tmp"
-        temporary.write_text(body, encoding="utf-8")
-        temporary.replace(self.folder / f"{set_id}.json")
+    def end_run(self, set_id: str, done: int, total: int, cancelled: bool) -> None:
+        """A run has ended: one that measured nothing leaves nothing behind; one cancelled midway
+        says so in its label ("cancelled after 1 of 3")."""
+        if done == 0 or not (self.folder / f"{set_id}.csv").exists():
+            self.delete(set_id)
+        elif cancelled:
+            self._write_meta(set_id, {**self._meta(set_id), "ended": f"cancelled after {done} of {total}"})
 
-    def rename(self, set_id: str, label: str) -> None:
+    def _write_meta(self, set_id: str, meta: dict) -> None:
+        write_atomically(self.folder / f"{set_id}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+
+    def rename(self, set_id: str, name: str) -> None:
+        """A stored set's own part of the label; what it was measured on stays in the label."""
         if set_id in self._references():
             raise InvalidMeasurements("A reference set cannot be renamed.")
-        meta = json.loads((self.folder / f"{set_id}.json").read_text(encoding="utf-8"))
-        self._write_meta(set_id, label.strip()[:80] or meta["label"], meta["source"])
+        meta = self._meta(set_id)
+        self._write_meta(set_id, {**meta, "name": name.strip()[:80] or meta["name"]})
 
     def delete(self, set_id: str) -> None:
         if set_id in self._references():
@@ -260,14 +341,14 @@ class SetStore:
         return (self.folder / f"{set_id}.csv").read_bytes()
 
     def version_of(self, set_id: str) -> tuple[int, int]:
-        """Changes when the set's file does (a run appending rows): (size, mtime in ns)."""
+        """Changes when the set's files do (a run appending rows, a rename): (size, mtime in ns)."""
         if set_id in self._references():
             return (0, 0)
         try:
-            stat = (self.folder / f"{set_id}.csv").stat()
+            stats = [(self.folder / f"{set_id}{suffix}").stat() for suffix in (".csv", ".json")]
         except FileNotFoundError:
             return (0, 0)
-        return (stat.st_size, stat.st_mtime_ns)
+        return (sum(stat.st_size for stat in stats), max(stat.st_mtime_ns for stat in stats))
 
 
 def listing(sets: list[SetInfo]) -> pd.DataFrame:
@@ -286,14 +367,29 @@ def listing(sets: list[SetInfo]) -> pd.DataFrame:
 
 def with_measurements(data: WeightTables, measured: MeasurementSet | None) -> WeightTables:
     """The tables with the set's latency, throughput and peak memory (NaN for weights it lacks or
-    could not measure), the p90 and spread beside them and each latency's Timing mark; the tables
-    as they are when there is no set."""
+    could not measure), and beside them the p90, the spread, each latency's Timing mark and what it
+    was measured on (the set's label, device name, batch size, dtype, input shape); the tables as
+    they are when there is no set."""
     if measured is None:
         return data
     rows = measured.table[measured.table["Error"] == ""].drop_duplicates("Weight", keep="last")
-    values = rows.set_index("Weight")[[*registry.MEASURED_METRICS, *registry.MEASURED_DETAILS]]
-    values = values.assign(**{registry.TIMING.label: values[registry.SPREAD.label].map(registry.timing_mark)})
-    tables = {slug: table.join(values, on=registry.WEIGHT.label) for slug, table in data.tables.items()}
-    return WeightTables(
-        tables, data.provenance, data.missing_categories, data.problems, data.kept, data.changes
+    values = rows.set_index("Weight")[
+        [*registry.MEASURED_METRICS, *registry.MEASURED_DETAILS, *registry.MEASURED_CONTEXT[1:]]
+    ]
+    values = values.assign(
+        **{
+            registry.TIMING.label: values[registry.SPREAD.label].map(registry.timing_mark),
+            registry.MEASURED_ON: measured.info.label,
+            "Batch size": values["Batch size"].astype("Int64"),
+        }
     )
+    ordered = [
+        *registry.MEASURED_METRICS,
+        *registry.MEASURED_DETAILS,
+        registry.TIMING.label,
+        *registry.MEASURED_CONTEXT,
+    ]
+    tables = {
+        slug: table.join(values[ordered], on=registry.WEIGHT.label) for slug, table in data.tables.items()
+    }
+    return dataclasses.replace(data, tables=tables)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from torchvision_stats import registry
+from torchvision_stats.data.cache import write_atomically
 
 COLUMNS = tuple(registry.MEASUREMENT_COLUMNS)
 FIRST_COLUMNS = registry.FIRST_MEASUREMENT_COLUMNS
@@ -121,12 +122,7 @@ def drop_failed(path: Path, weights: set[str]) -> int:
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
     writer.writeheader()
     writer.writerows(kept)
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
-        handle.write(buffer.getvalue())
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
+    write_atomically(path, buffer.getvalue().encode("utf-8"))
     return len(rows) - len(kept)
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Progress:
     started_at: float = 0.0  # time.monotonic()
     set_id: str = ""
     outcome: str = ""  # when it ended: finished, cancelled, or why it failed
+    waiting_for: str = ""  # another run holds this machine: who ("pid 123 since …"); "" once it starts
 
     @property
     def elapsed_s(self) -> float:
@@ -73,8 +75,17 @@ class BackgroundRun:
         with self._lock:
             return self._progress
 
-    def start(self, weights: list[str], settings: Settings, out: Path, set_id: str, version: str) -> bool:
-        """Start a run unless one is running; False when one is."""
+    def start(
+        self,
+        weights: list[str],
+        settings: Settings,
+        out: Path,
+        set_id: str,
+        version: str,
+        on_end: Callable[[Progress], None] = lambda progress: None,
+    ) -> bool:
+        """Start a run unless one is running; False when one is. `on_end` gets the final progress
+        when the run ends, however it ends (in the thread that follows it)."""
         with self._lock:
             if self._progress.running:
                 return False
@@ -87,10 +98,12 @@ class BackgroundRun:
                 start_new_session=True,  # its own process group: cancel stops the run and its worker
             )
             self._progress = Progress(True, 0, len(weights), "", 0, time.monotonic(), set_id)
-        threading.Thread(target=self._follow, args=(self._process,), daemon=True, name="measure-run").start()
+        threading.Thread(
+            target=self._follow, args=(self._process, on_end), daemon=True, name="measure-run"
+        ).start()
         return True
 
-    def _follow(self, process: subprocess.Popen) -> None:
+    def _follow(self, process: subprocess.Popen, on_end: Callable[[Progress], None]) -> None:
         for line in process.stdout:
             try:
                 event = json.loads(line)
@@ -100,6 +113,7 @@ class BackgroundRun:
                 failed = self._progress.failed + (1 if event.get("error") else 0)
                 self._progress = replace(
                     self._progress,
+                    waiting_for=str(event.get("holder", "")) if event.get("event") == "waiting" else "",
                     done=int(event.get("done", self._progress.done)),
                     total=int(event.get("total", self._progress.total)),
                     current=str(event.get("weight", "")) if event.get("event") == "measuring" else "",
@@ -117,6 +131,8 @@ class BackgroundRun:
                     "error: "
                 )
             self._progress = replace(self._progress, running=False, current="", outcome=outcome)
+            ended = self._progress
+        on_end(ended)
 
     def cancel(self) -> None:
         """Stop the run and the weight it is measuring; rows already written stay."""

@@ -52,6 +52,8 @@ def log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
     if not positive:
         return [], []
     low, high = min(positive), max(positive)
+    if high / low < 2:  # not even a 1-2-5 step apart (two close points): evenly stepped ticks
+        return _narrow_ticks(low, high)
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     decades = math.log10(high / low)
     mantissas = (1,) if last - first > 4 else (1, 2, 5) if decades > 1.2 else (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9)
@@ -64,10 +66,32 @@ def log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
     return ticks, [_readable(tick) for tick in ticks]
 
 
+def _narrow_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    """Three to six ticks at a round step (1, 2 or 5 × 10^k) around values that lie close
+    together, so an axis over two points a few percent apart still reads."""
+    span = max(high - low, high * 0.2)  # one value, or nearly: a window of ±10 % around it
+    raw = span / 4
+    exponent = math.floor(math.log10(raw))
+    step = min((m * 10.0**exponent for m in (1, 2, 5, 10) if m * 10.0**exponent >= raw), default=raw)
+    middle = (low + high) / 2
+    start = math.floor((middle - span / 2) / step) * step
+    ticks = [
+        float(f"{start + index * step:.6g}")
+        for index in range(7)
+        if start + index * step <= middle + span / 2 + step / 2
+    ]
+    ticks = [tick for tick in ticks if tick > 0]
+    return ticks, [_readable(tick) for tick in ticks]
+
+
 def _axis(label: str, log: bool, values: list[float]) -> dict:
     axis: dict = {"title": {"text": registry.axis_title(label)}, "type": "log" if log else "linear"}
     if log:
         axis["tickvals"], axis["ticktext"] = log_ticks(values)
+        positive = [value for value in values if value == value and value > 0]
+        if positive and max(positive) / min(positive) < 2 and axis["tickvals"]:
+            # Close values: the axis spans the ticks, so more than one of them is in view.
+            axis["range"] = [math.log10(axis["tickvals"][0]), math.log10(axis["tickvals"][-1])]
     return axis
 
 
@@ -172,11 +196,18 @@ def scatter_figure(
                 "hoverinfo": "skip",
             }
         )
+    measured = [label for label in (view.x, view.y, view.size) if label in registry.MEASURED_METRICS]
     layout = {
         "xaxis": _axis(view.x, view.logx, drawn[view.x].tolist()),
         "yaxis": _axis(view.y, view.logy, drawn[view.y].tolist()),
         "legend": {"title": {"text": FAMILY if view.color == FAMILY else ""}},
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        # A measured metric names its machine over the chart, and so on the PNG it exports.
+        **(
+            {"title": {"text": _measured_title(measured, measured_on), "font": {"size": 13}}}
+            if measured
+            else {}
+        ),
+        "margin": {"l": 10, "r": 10, "t": 40 if measured else 30, "b": 10},
         "height": 560,
         "hovermode": "closest",
         "dragmode": "zoom",
@@ -184,6 +215,11 @@ def scatter_figure(
     # Built from plain dicts without Plotly's per-property validation, which costs ~20 ms a
     # rerun for 30 traces; tests validate the same figure with validation on.
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _measured_title(labels: list[str], measured_on: str) -> str:
+    """ "Latency (ms) measured on <set>": the chart's title when it shows measured numbers."""
+    return f"{html.escape(' and '.join(labels))} measured on {html.escape(measured_on or 'no set')}"
 
 
 def _step_shape(view: ExploreView) -> str:
@@ -293,14 +329,21 @@ def proxy_figure(table: pd.DataFrame, proxy: str, measured: str, measured_on: st
 
 
 def across_sets_figure(latencies: pd.DataFrame) -> go.Figure:
-    """Grouped bars: for each weight, its latency on each set."""
+    """Grouped bars: for each weight, its latency (per batch, or per input when the frame holds
+    that column) on each set. The axis starts at 0, so a bar's length is its time."""
+    value = next(label for label in latencies.columns if label.startswith("Latency"))
     traces = [
         {
             "type": "bar",
             "name": html.escape(str(label)),
             "x": rows[WEIGHT].tolist(),
-            "y": rows[registry.LATENCY.label].tolist(),
-            "customdata": [html.escape(str(name)) for name in rows["Device name"]],
+            "y": rows[value].tolist(),
+            "customdata": [
+                f"{html.escape(str(name))}, batch {batch}, {html.escape(str(dtype))}"
+                for name, batch, dtype in zip(
+                    rows["Device name"], rows["Batch size"], rows["Dtype"], strict=True
+                )
+            ],
             "hovertemplate": "%{x}<br>%{y:.3f} ms on %{customdata}<extra></extra>",
             "marker": {"color": FAMILY_COLORS[number % len(FAMILY_COLORS)]},
         }
@@ -308,7 +351,7 @@ def across_sets_figure(latencies: pd.DataFrame) -> go.Figure:
     ]
     layout = {
         "barmode": "group",
-        "yaxis": _axis(registry.LATENCY.label, True, latencies[registry.LATENCY.label].tolist()),
+        "yaxis": {"title": {"text": value}, "type": "linear", "rangemode": "tozero"},
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "height": 460,
         "legend": {"title": {"text": "Measured on"}},

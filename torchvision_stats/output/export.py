@@ -40,12 +40,19 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def at_registry_precision(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose metric columns are rounded to the digits the registry gives each metric."""
+    """A copy whose metric columns are rounded to the digits the registry gives each metric, and
+    whose other number columns holding whole numbers only (categories, sizes in px) are written as
+    whole numbers: 1000, not 1000.0."""
     rounded = frame.copy()
     for label in rounded.columns:
+        values = rounded[label]
+        if not pd.api.types.is_float_dtype(values):
+            continue
         metric = registry.metric_of(label)
-        if metric is not None and pd.api.types.is_numeric_dtype(rounded[label]):
-            rounded[label] = metric.rounded(rounded[label])
+        if metric is not None:
+            rounded[label] = metric.rounded(values)
+        elif values.dropna().map(float.is_integer).all():
+            rounded[label] = values.astype("Int64")
     return rounded
 
 

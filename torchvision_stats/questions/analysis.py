@@ -157,7 +157,12 @@ def comparison(rows: list[tuple[str, pd.Series]]) -> pd.DataFrame:
     labels = [label for label in registry.METRICS if any(label in row.index for _, row in rows)]
     facts = [
         label
-        for label in (*registry.MEASURED_DETAILS, registry.TIMING.label, *registry.FACT_COLUMNS)
+        for label in (
+            *registry.MEASURED_DETAILS,
+            registry.TIMING.label,
+            *registry.MEASURED_CONTEXT,
+            *registry.FACT_COLUMNS,
+        )
         if label not in registry.METRICS and any(label in row.index for _, row in rows)
     ]
     columns = {}

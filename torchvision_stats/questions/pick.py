@@ -49,6 +49,9 @@ class PickResult:
     reasons: list[str]  # one sentence for each of the top picks
     binding: str | None = None  # when nothing fits: the constraint that rules everything out
     closest: pd.DataFrame = field(default_factory=pd.DataFrame)  # when nothing fits
+    # Measured metrics that are limited but that the measurement set has for no weight here: the
+    # limit cannot be checked, so nothing is ranked and no limit is blamed.
+    unmeasured: list[str] = field(default_factory=list)
 
 
 def _families(table: pd.DataFrame, include: tuple[str, ...], exclude: tuple[str, ...]) -> pd.DataFrame:
@@ -68,7 +71,7 @@ def _change(value: float, other: float, label: str) -> str:
     return f"at {share:.0f} % {'fewer' if value < other else 'more'} {label}"
 
 
-def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: str) -> str:
+def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: str, measured_on: str) -> str:
     if runner_up is None:
         sentence = f"The only weight that fits: {quality} {pick[quality]:g} at {pick[cost]:g} {cost}."
     else:
@@ -80,6 +83,8 @@ def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: st
         )
     if pick[registry.PARETO_OPTIMAL.label]:
         sentence += f" Pareto-optimal: no weight that fits is both more accurate and cheaper in {cost}."
+    if cost == registry.LATENCY.label and measured_on:
+        sentence += f" {registry.LATENCY.format(pick[cost])} a batch on {measured_on}."
     return sentence
 
 
@@ -89,13 +94,24 @@ def pick_weights(
     constraints: list[Constraint],
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    measured_on: str = "",
 ) -> PickResult:
+    """The weights that fit the constraints, best first, with reasons; a latency limit makes the
+    reasons speak in latency, on `measured_on` (the measurement set's label)."""
     quality = category.main_metric
     cost = category.cost_in(table.columns)
     if any(c.label == registry.LATENCY.label for c in constraints):
         cost = registry.LATENCY.label  # a latency limit says what the user pays in: say it in the reasons
     candidates = _families(table, include, exclude)
     candidates = candidates[candidates[quality].notna()]
+    unmeasured = [
+        c.label
+        for c in constraints
+        if c.label in registry.MEASURED_METRICS
+        and (c.label not in candidates.columns or candidates[c.label].isna().all())
+    ]
+    if unmeasured:
+        return PickResult(candidates.head(0), [], unmeasured=unmeasured)
     fits = pd.Series(True, index=candidates.index)
     for constraint in constraints:
         fits &= constraint.allows(candidates)
@@ -107,7 +123,9 @@ def pick_weights(
     if not ranked.empty:
         top = ranked.head(TOP_PICKS)
         reasons = [
-            _reason(top.iloc[i], ranked.iloc[i + 1] if i + 1 < len(ranked) else None, quality, cost)
+            _reason(
+                top.iloc[i], ranked.iloc[i + 1] if i + 1 < len(ranked) else None, quality, cost, measured_on
+            )
             for i in range(len(top))
         ]
         return PickResult(ranked, reasons)
@@ -167,6 +185,7 @@ def pick_within(
     bounds: Mapping[str, float | None],
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    measured_on: str = "",
 ) -> PickResult:
     """pick_weights for limits given as metric → bound (None: no limit), as a page holds them."""
-    return pick_weights(table, category, constraints_from(bounds), include, exclude)
+    return pick_weights(table, category, constraints_from(bounds), include, exclude, measured_on)

@@ -50,18 +50,125 @@ def frontier_weights(table: pd.DataFrame, category: registry.Category) -> list[s
     return table[analysis.pareto_frontier(table, [cost, category.main_metric])][WEIGHT].tolist()
 
 
-def across_sets(measured: Mapping[str, pd.DataFrame], weights: list[str]) -> pd.DataFrame:
-    """Latency of each weight in each set (label → the set's rows): Weight, Set, Latency (ms),
-    Timing, Device name; weights a set lacks or could not measure are left out."""
-    columns = [WEIGHT, "Set", LATENCY, TIMING, "Device name"]
-    rows = []
+# What a row of Across machines shows beside the latency, so unlike runs are seen as unlike.
+RUN_COLUMNS = ("Device name", "Batch size", "Dtype", "Threads", "Torch")
+PER_INPUT = "Latency per input (ms)"
+
+
+def across_sets(
+    measured: Mapping[str, pd.DataFrame], weights: list[str], per_input: bool = False
+) -> pd.DataFrame:
+    """Latency of each weight in each set (label → the set's rows), per batch or, with `per_input`,
+    per input (latency ÷ batch size): Weight, Set, the latency, Timing and the settings it was
+    measured with (RUN_COLUMNS). Weights a set lacks or could not measure are left out."""
+    value = PER_INPUT if per_input else LATENCY
+    columns = [WEIGHT, "Set", value, TIMING, *RUN_COLUMNS]
+    frames = []
     for label, table in measured.items():
         good = table[(table["Error"] == "") & table[WEIGHT].isin(weights)].drop_duplicates(
             WEIGHT, keep="last"
         )
-        marks = good[registry.SPREAD.label].map(registry.timing_mark)
-        for weight, latency, mark, device in zip(
-            good[WEIGHT], good[LATENCY], marks, good["Device name"], strict=True
-        ):
-            rows.append({WEIGHT: weight, "Set": label, LATENCY: latency, TIMING: mark, "Device name": device})
-    return pd.DataFrame(rows, columns=columns)
+        frames.append(
+            good.assign(
+                **{
+                    "Set": label,
+                    value: good[LATENCY] / good["Batch size"] if per_input else good[LATENCY],
+                    TIMING: good[registry.SPREAD.label].map(registry.timing_mark),
+                    "Batch size": good["Batch size"].astype("Int64"),
+                    "Threads": good["Threads"].astype("Int64"),
+                }
+            )[columns]
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def unlike_settings(latencies: pd.DataFrame) -> list[str]:
+    """How the chosen sets' runs differ where it changes the time (batch size, dtype, threads,
+    torch), in words: "Batch size: 1 (H200 b1), 64 (H200 b64)"; [] when they agree."""
+    differences = []
+    for label in ("Batch size", "Dtype", "Threads", "Torch"):
+        by_set = (
+            latencies.dropna(subset=[label])
+            .groupby("Set", sort=False)[label]
+            .agg(lambda values: ", ".join(sorted({str(value) for value in values})))
+        )
+        if by_set.nunique() > 1:
+            differences.append(
+                f"{label}: " + "; ".join(f"{value} ({name})" for name, value in by_set.items())
+            )
+    return differences
+
+
+# A weight measured from the page costs about this much beyond its own calls: a process starts and
+# imports torch (the build machine's figure; see README, performance).
+PROCESS_SECONDS = 4.0
+QUICK_SECONDS = 60.0  # the page's first choice of weights: about a minute on the build machine
+QUICK_WEIGHTS = 5
+
+
+def estimated_seconds(
+    reference: pd.DataFrame,
+    weights: list[str],
+    *,
+    batch_size: int = 1,
+    warmup: int = 3,
+    min_run_time: float = 0.5,
+    min_samples: int = 20,
+) -> float | None:
+    """How long measuring `weights` takes on the machine of `reference` (a measurement set's rows:
+    the build machine's): per weight a process start, its build, the warm-up and at least
+    `min_samples` calls. A batch scales the latency linearly. None when a weight is not in it."""
+    rows = reference[reference["Error"] == ""].drop_duplicates(WEIGHT, keep="last").set_index(WEIGHT)
+    total = 0.0
+    for weight in weights:
+        if weight not in rows.index or not rows.at[weight, LATENCY] > 0:
+            return None
+        call = rows.at[weight, LATENCY] / 1000 / rows.at[weight, "Batch size"] * batch_size
+        build = rows.at[weight, "Build time (s)"]
+        total += (
+            PROCESS_SECONDS
+            + (build if build == build else 0.0)
+            + warmup * call
+            + max(min_run_time, min_samples * call)
+        )
+    return total
+
+
+def quick_choice(candidates: list[str], reference: pd.DataFrame, seconds: float = QUICK_SECONDS) -> list[str]:
+    """A first choice of weights to measure that takes about `seconds` on the reference's machine:
+    the quickest of `candidates` first, never the largest models; at most QUICK_WEIGHTS."""
+    latency = (
+        reference[reference["Error"] == ""].drop_duplicates(WEIGHT, keep="last").set_index(WEIGHT)[LATENCY]
+    )
+    known = sorted(
+        (weight for weight in candidates if weight in latency.index), key=lambda weight: latency[weight]
+    )
+    chosen: list[str] = []
+    for weight in known[:QUICK_WEIGHTS]:
+        cost = estimated_seconds(reference, [*chosen, weight])
+        if chosen and (cost is None or cost > seconds):
+            break
+        chosen.append(weight)
+    return chosen
+
+
+def run_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """What a run measured, as its page shows it: each weight's latency, p90, Timing, peak memory
+    and input shape, or why it failed."""
+    shown = table.assign(**{TIMING: table[registry.SPREAD.label].map(registry.timing_mark)})
+    columns = [
+        WEIGHT,
+        LATENCY,
+        registry.LATENCY_P90.label,
+        TIMING,
+        registry.PEAK_MEMORY.label,
+        "Input shape",
+        "Error",
+    ]
+    return shown[columns].reset_index(drop=True)
+
+
+def measures(table: pd.DataFrame, weights: set[str], metrics: list[str]) -> bool:
+    """Whether a set's rows hold a value of every one of `metrics` for some of `weights`."""
+    good = table[(table["Error"] == "") & table[WEIGHT].isin(weights)]
+    return not good.empty and all(good[metric].notna().any() for metric in metrics)

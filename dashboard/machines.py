@@ -1,0 +1,60 @@
+"""The Speed page's *Across machines*: one weight's latency on several sets, like with like."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import speed, widgets
+from torchvision_stats import registry
+from torchvision_stats.data.measurement_sets import SetInfo
+from torchvision_stats.output import charts, formatting
+from torchvision_stats.questions import speed as speed_questions
+
+FIRST_WEIGHTS = ("ResNet50_Weights.IMAGENET1K_V2", "ConvNeXt_Tiny_Weights.IMAGENET1K_V1")
+
+
+def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
+    """Sets and weights to compare, per batch or per input; a warning when the sets were measured
+    differently; the bars (from 0) and the table with each run's settings."""
+    available = {info.id: info for info in speed.sets()}
+    others = [set_id for set_id in available if set_id != active.id]
+    chosen_sets = st.multiselect(
+        "Sets",
+        list(available),
+        default=[active.id, *others[:2]],
+        format_func=lambda set_id: available[set_id].label,
+        key="speed.compare-sets",
+        select_all=False,
+    )
+    every_weight = [w for t in tables.values() for w in t[registry.WEIGHT.label]]
+    picked = st.multiselect(
+        "Weights",
+        every_weight,
+        default=[w for w in FIRST_WEIGHTS if w in every_weight],
+        max_selections=12,
+        key="speed.compare-weights",
+        select_all=False,
+    )
+    per = st.segmented_control(
+        "Latency",
+        ["per batch", "per input"],
+        default="per batch",
+        required=True,
+        key="speed.per-input",
+        help="Per input: the latency divided by the batch size, so a batch-64 run compares with batch 1.",
+    )
+    latencies = speed_questions.across_sets(
+        {available[i].label: speed.loaded(i).table for i in chosen_sets}, picked, per_input=per == "per input"
+    )
+    if latencies.empty:
+        st.info("None of these weights is measured in the chosen sets.")
+        return
+    unlike = speed_questions.unlike_settings(latencies)
+    if unlike:
+        st.warning(
+            formatting.markdown_list("These sets were measured differently; compare with care:", unlike),
+            icon=":material/warning:",
+        )
+    st.plotly_chart(charts.across_sets_figure(latencies), key="speed.across")
+    widgets.show_table(latencies)

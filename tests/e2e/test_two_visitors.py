@@ -1,0 +1,136 @@
+"""Two visitors on one server, in two Chromium contexts: one's upload or run is theirs alone, the
+other sees the run's progress without a Measure button, a link carries its set, and on a shared
+server nobody changes another's set."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import real_page, require_torch
+from tests.docs_server import DocsServer, Route
+from tests.e2e.conftest import start_app
+from tests.e2e.test_browser import POINTS, settle
+from tests.e2e.test_speed import cli_csv, open_speed
+
+pytestmark = pytest.mark.e2e
+BUILD_LABEL = (
+    "2-core AMD EPYC build machine · cpu, 2 threads · batch 1 · float32, int8 for quantized · reference"
+)
+THREE = ["AlexNet_Weights.IMAGENET1K_V1", "ResNet18_Weights.IMAGENET1K_V1", "VGG11_Weights.IMAGENET1K_V1"]
+LATENCY_VIEW = "/?category=classification&x=Latency+%28ms%29"
+
+
+@contextlib.contextmanager
+def app_with(tmp_path, **environment: str):
+    with DocsServer() as docs:
+        docs.serve_page("main", Route(real_page("main")))
+        process, url = start_app(
+            {
+                **os.environ,
+                "TVSTATS_DOCS_BASE_URL": docs.base_url,
+                "TVSTATS_CACHE_DIR": str(tmp_path),
+                **environment,
+            }
+        )
+        try:
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def visitor(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def upload(page, url: str, path) -> None:
+    open_speed(page, url)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.get_by_text(re.compile("your pages now use it")).wait_for(timeout=30_000)
+
+
+def active_set(page) -> str:
+    chosen = (
+        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Speed measured on")
+    )
+    return chosen.text_content()
+
+
+def test_an_upload_is_its_visitors_own_and_a_link_carries_its_set(browser, tmp_path):
+    laptop = tmp_path / "laptop.csv"
+    laptop.write_bytes(cli_csv(THREE))
+    with app_with(tmp_path / "cache") as url, visitor(browser) as first, visitor(browser) as second:
+        upload(first, url, laptop)
+        first.goto(url + LATENCY_VIEW)
+        expect(first.locator(POINTS)).to_have_count(3, timeout=30_000)
+        settle(first)
+        link = first.evaluate("location.href")
+        assert "speed=laptop" in link
+        second.goto(url + LATENCY_VIEW)
+        expect(second.locator(POINTS)).to_have_count(114, timeout=30_000)  # the server's default set
+        assert "2-core AMD EPYC build machine" in active_set(second)
+        second.goto(link)  # the first visitor's link shows the first visitor's set
+        expect(second.locator(POINTS)).to_have_count(3, timeout=30_000)
+        expect(second.locator(".js-plotly-plot .gtitle")).to_contain_text("Latency (ms) measured on laptop")
+
+
+def test_the_second_visitor_sees_the_run_and_no_measure_button(browser, tmp_path):
+    require_torch()
+    with app_with(tmp_path / "cache") as url, visitor(browser) as first, visitor(browser) as second:
+        open_speed(first, url)
+        picker = first.get_by_test_id("stMultiSelect").filter(has_text="Weights to measure")
+        picker.locator("input").click()
+        for _ in range(8):  # empty the first choice, chip by chip
+            first.keyboard.press("Backspace")
+        first.keyboard.type("ResNet50_Weights.IMAGENET1K_V2")
+        first.get_by_role("option", name="ResNet50_Weights.IMAGENET1K_V2", exact=True).click()
+        first.keyboard.press("Escape")
+        first.get_by_text("Timing", exact=True).click()
+        first.get_by_label("Warm-up calls").fill("100")  # long enough to be seen running
+        first.get_by_label("Warm-up calls").press("Enter")
+        settle(first)
+        first.get_by_role("button", name="Measure", exact=True).click()
+        first.get_by_text(re.compile(r"0 of 1 measured · now ")).wait_for(timeout=60_000)
+        open_speed(second, url)
+        second.get_by_text(re.compile(r"0 of 1 measured · now ResNet50")).wait_for(timeout=30_000)
+        expect(second.get_by_text("A measuring run is in progress on this server")).to_be_visible()
+        expect(second.get_by_role("button", name="Measure", exact=True)).to_have_count(0)
+        first.get_by_role("button", name="Cancel").click()
+        first.get_by_text(re.compile(r"Last run: cancelled \(0 of 1 weights")).wait_for(timeout=30_000)
+        assert not list((tmp_path / "cache" / "measurements").glob("*"))  # nothing left behind
+
+
+def test_on_a_shared_server_nobody_changes_anothers_set(browser, tmp_path):
+    laptop = tmp_path / "laptop.csv"
+    laptop.write_bytes(cli_csv(THREE))
+    with (
+        app_with(tmp_path / "cache", TVSTATS_SHARED="on") as url,
+        visitor(browser) as first,
+        visitor(browser) as second,
+    ):
+        upload(first, url, laptop)
+        expect(first.get_by_role("button", name="Measure", exact=True)).to_have_count(0)
+        open_speed(second, url)
+        second.get_by_test_id("stSelectbox").filter(has_text="Set").last.click()
+        second.get_by_role("option", name=re.compile("^laptop · ")).click()
+        settle(second)
+        expect(second.get_by_role("button", name="Delete")).to_be_disabled()
+        expect(
+            second.get_by_text("On this shared server you can change only the sets you stored.")
+        ).to_be_visible()
+        first.get_by_test_id("stSelectbox").filter(has_text="Set").last.click()
+        first.get_by_role("option", name=re.compile("^laptop · ")).click()
+        settle(first)
+        first.get_by_role("button", name="Delete").click()
+        first.get_by_role("button", name="Yes, delete").click()
+        first.get_by_text(re.compile("^Deleted “laptop")).wait_for(timeout=30_000)
