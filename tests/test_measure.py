@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import math
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -180,25 +179,35 @@ def test_each_kind_of_model_gets_the_input_its_weights_expect_channels_last(tmp_
     assert row["Channels last"] == "yes"
 
 
+def children_of(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if entry.name.isdigit() and int(status.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def forked_workers() -> list[int]:
+    """The measuring children of this process's fork server (forked, they carry no command line of
+    their own)."""
+    servers = [pid for pid in children_of(os.getpid()) if b"forkserver" in _cmdline(Path(f"/proc/{pid}"))]
+    return [child for server in servers for child in children_of(server)]
+
+
 def test_a_child_that_dies_is_that_rows_error_and_the_run_goes_on(tmp_path):
     out = tmp_path / "killed.csv"
     # A long warm-up to kill it in: 300 calls of ResNet-50 take half a minute, of MobileNet two seconds.
     slow = Settings(threads=2, min_run_time=0.1, warmup=300, timeout_s=300)
     finished = threading.Thread(target=runner.run, args=([RESNET50, MOBILENET], slow, out))
     finished.start()
-    worker = None
     deadline = time.monotonic() + 120
-    while worker is None and time.monotonic() < deadline:
-        for entry in Path("/proc").iterdir():
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"torchvision_stats.measure.worker" in command and RESNET50.weight.encode() in command:
-                worker = int(entry.name)
-        time.sleep(0.2)
-    assert worker is not None, "the worker of ResNet-50 never started"
-    time.sleep(3)  # built, warming up
+    while not forked_workers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [worker] = forked_workers()  # ResNet-50's: one child at a time
     os.kill(worker, signal.SIGKILL)
     finished.join(timeout=300)
     rows = read(out)
@@ -400,16 +409,19 @@ def test_a_background_run_reports_progress_and_cancels_with_its_worker(tmp_path)
     while run.status().running and time.monotonic() < deadline:
         time.sleep(0.2)
     assert run.status().outcome == "cancelled"
+    group = run.process_group
     leftovers = [
-        entry.name
-        for entry in Path("/proc").iterdir()
-        if entry.name.isdigit() and RUN_OR_WORKER.search(_cmdline(entry))
+        entry.name for entry in Path("/proc").iterdir() if entry.name.isdigit() and _group(entry) == group
     ]
-    assert leftovers == []  # the run and its worker are gone
+    assert group and leftovers == []  # the run, its fork server and its worker are gone
     assert not out.exists() or read(out) == []
 
 
-RUN_OR_WORKER = re.compile(rb"torchvision_stats(\.measure|\x00measure\x00)")  # the worker, or the CLI run
+def _group(entry: Path) -> int | None:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _cmdline(entry: Path) -> bytes:

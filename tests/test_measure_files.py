@@ -38,12 +38,16 @@ def measured_row(**changes: str) -> dict[str, str]:
         "Samples": "100",
         "Throughput (inputs/s)": "200.00",
         "Batch size": "1",
+        "Batch": "1",
         "Input shape": "1x3x224x224",
         "Device": "cpu",
         "Device name": environment.cpu_name(),
         "Threads": str(Settings().threads),
         "Dtype": "float32",
+        "Precision": "none",
         "Channels last": "no",
+        "Compile": "no",
+        "Weights from": "random",
         "Torch": torch.__version__,
         "Torchvision": torchvision.__version__,
         "Measured at": "2026-12-07T00:00:00Z",
@@ -73,7 +77,11 @@ def resume(out: Path, *options: str, capsys) -> tuple[int, str]:
     ("label", "value", "difference"),
     [
         ("Device name", "Some Other CPU", "Device name: the file has Some Other CPU, this run "),
-        ("Batch size", "2", "Batch size: the file has 2, this run 1"),
+        ("Batch", "2", "Batch: the file has 2, this run 1"),
+        ("Batch", "max ≤ 256", "Batch: the file has max ≤ 256, this run 1"),
+        ("Precision", "cast", "Precision: the file has cast, this run none"),
+        ("Compile", "default", "Compile: the file has default, this run no"),
+        ("Weights from", "pretrained", "Weights from: the file has pretrained, this run random"),
         ("Dtype", "bfloat16", "Dtype: the file has bfloat16, this run float32"),
         ("Threads", "64", "Threads: the file has 64, this run "),
         ("Channels last", "yes", "Channels last: the file has yes, this run no"),
@@ -100,11 +108,9 @@ def test_resume_refuses_a_file_of_the_first_engine_and_one_that_mixes_runs(tmp_p
     assert code == 1 and old.read_bytes() == before
     assert "written by an earlier version of the measuring tool" in stderr
     mixed = tmp_path / "mixed.csv"
-    write(
-        mixed, [measured_row(), measured_row(Weight="AlexNet_Weights.IMAGENET1K_V1", **{"Batch size": "8"})]
-    )
+    write(mixed, [measured_row(), measured_row(Weight="AlexNet_Weights.IMAGENET1K_V1", Batch="8")])
     code, stderr = resume(mixed, capsys=capsys)
-    assert code == 1 and "already mixes runs: its rows differ in Batch size (1, 8)" in stderr
+    assert code == 1 and "already mixes runs: its rows differ in Batch (1, 8)" in stderr
 
 
 def test_the_settings_of_quantized_rows_and_failed_rows_do_not_count(tmp_path):

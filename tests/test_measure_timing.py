@@ -91,7 +91,7 @@ def test_the_run_settings_round_trip_through_the_childs_command_line(tmp_path):
     from torchvision_stats.measure import command, job
     from torchvision_stats.measure.settings import Settings
 
-    chosen = Settings(
+    fixed = Settings(
         device="cuda",
         batch_size=8,
         threads=3,
@@ -100,11 +100,20 @@ def test_the_run_settings_round_trip_through_the_childs_command_line(tmp_path):
         min_run_time=1.25,
         warmup=7,
         timeout_s=99.5,
+        precision="cast",
+        compile="max-autotune",
+        weights_from="pretrained",
     )
+    searching = Settings(find_batch=True, max_batch=64, compile="default", dtype="float16")
     defaults = Settings()
-    assert all(getattr(chosen, f.name) != getattr(defaults, f.name) for f in fields(Settings))
-    line = job.command(["AlexNet_Weights.IMAGENET1K_V1"], chosen, tmp_path / "run.csv", "0.20")
-    assert line[:4] == [sys.executable, "-m", "torchvision_stats", "measure"]
-    parsed = cli._parser().parse_args(line[3:])
-    assert command.settings_from(parsed) == chosen
+    for field in fields(Settings):  # between them, every field away from its default
+        assert getattr(defaults, field.name) not in (
+            getattr(fixed, field.name),
+            getattr(searching, field.name),
+        ) or (getattr(fixed, field.name) != getattr(searching, field.name)), field.name
+    for chosen in (fixed, searching):
+        line = job.command(["AlexNet_Weights.IMAGENET1K_V1"], chosen, tmp_path / "run.csv", "0.20")
+        assert line[:4] == [sys.executable, "-m", "torchvision_stats", "measure"]
+        parsed = cli._parser().parse_args(line[3:])
+        assert command.settings_from(parsed) == chosen
     assert (parsed.version, parsed.out, parsed.progress) == ("0.20", tmp_path / "run.csv", "json")

@@ -85,4 +85,5 @@ def test_delete_can_be_called_off():
     app.selectbox(key="speed.manage").set_value(mine).run()
     app.button(key="speed.delete").click().run()
     app.button(key="speed.confirm-no").click().run()
-    assert mine in {info.id for info in SetStore().list()} and not app.warning
+    assert mine in {info.id for info in SetStore().list()}
+    assert not [w for w in app.warning if "Delete “" in w.value]

@@ -74,9 +74,9 @@ def test_an_uploaded_cli_csv_becomes_the_active_set_everywhere():
     app = run_page("speed")
     app.file_uploader(key="speed.upload").upload("laptop.csv", two_row_upload(), "text/csv").run()
     assert not app.exception
-    assert any("Stored as “laptop”" in i.value for i in app.info)
+    assert any("Stored as “laptop · AMD EPYC" in i.value for i in app.info)
     stored = SetStore().list()
-    laptop = next(info for info in stored if info.label == "laptop")
+    laptop = next(info for info in stored if info.label.startswith("laptop · "))
     assert (laptop.source, laptop.rows) == ("upload", 2)
     assert app.selectbox(key="speed").value == laptop.id
     app.switch_page("app_pages/explore.py").run()
@@ -118,7 +118,7 @@ def test_weights_the_docs_do_not_list_are_reported_not_dropped():
     app.file_uploader(key="speed.upload").upload("mixed.csv", csv_with(rows), "text/csv").run()
     message = " ".join(i.value for i in app.info).replace("\\", "")
     assert "1 weight not listed by these docs (kept, not shown): Imaginary_Weights.V9" in message
-    assert next(info for info in SetStore().list() if info.label == "mixed").rows == 2
+    assert next(info for info in SetStore().list() if info.label.startswith("mixed · ")).rows == 2
 
 
 def test_formula_like_text_in_an_upload_is_neutralised():

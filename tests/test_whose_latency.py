@@ -82,12 +82,12 @@ def test_across_machines_per_input_and_unlike_runs_said():
     }
     per_batch = speed_questions.across_sets(tables, ["ResNet50_Weights.IMAGENET1K_V2"])
     per_input = speed_questions.across_sets(tables, ["ResNet50_Weights.IMAGENET1K_V2"], per_input=True)
-    rows = {
-        row["Set"]: row
+    [resnet] = [
+        row
         for row in rows_of(REFERENCES / "h200-batch64-bfloat16.csv")
-        if "ResNet50_W" in row["Weight"]
-    }
-    big_batch = float(next(iter(rows.values()))["Latency (ms)"])
+        if row["Weight"] == "ResNet50_Weights.IMAGENET1K_V2"
+    ]
+    big_batch = float(resnet["Latency (ms)"])
     assert per_batch.set_index("Set").at["batch 64", "Latency (ms)"] == big_batch
     assert per_input.set_index("Set").at["batch 64", "Latency per input (ms)"] == pytest.approx(
         big_batch / 64
@@ -120,7 +120,9 @@ def test_the_speed_page_warns_of_unlike_sets_and_shows_their_settings():
 def test_labels_name_machine_device_batch_and_dtype():
     newest_upload()
     for info in SetStore().list():
-        for words in (info.device_name.split()[-1], info.device, f"batch {info.batch_size}", info.dtype):
+        machine = [word.replace("(R)", "") for word in info.device_name.split()]
+        assert any(word in info.label for word in machine), (info.device_name, info.label)
+        for words in (info.device, f"batch {info.batch_size}", info.dtype):
             assert words in info.label, (words, info.label)
     assert (
         SetStore()
@@ -136,7 +138,10 @@ def test_every_csv_with_a_measured_metric_names_its_machine(downloads):  # noqa:
     label = SetStore().load(BUILD).info.label
     resnet = explore.set_index("Weight").loc["ResNet50_Weights.IMAGENET1K_V2"]
     assert list(resnet[context]) == [label, "AMD EPYC", 1, "float32"]
-    assert explore["Categories"].dropna().astype(str).str.fullmatch(r"\d+").all()  # 1000, not 1000.0
+    cells = [
+        row["Categories"] for row in csv.DictReader(io.StringIO(downloads["classification.csv"].decode()))
+    ]
+    assert set(cells) <= {"1000", ""} and "1000" in cells  # whole numbers written whole: not 1000.0
     title = plotted_layout(app)["title"]["text"]
     assert title == f"Latency (ms) measured on {label}"
     run_page("tables")
@@ -175,7 +180,7 @@ def test_pick_reasons_with_a_latency_limit_name_the_machine_and_the_latency():
     app = run_page("pick", {"category": "classification", "Latency (ms)": "30"})
     reasons = " ".join(m.value for m in app.markdown).replace("\\", "")
     label = SetStore().load(BUILD).info.label
-    assert f"ms a batch on {label}." in reasons
+    assert f" ms a batch on {label}." in reasons and "% lower latency" in reasons
 
 
 def test_a_cancelled_run_says_so_and_one_cancelled_before_its_first_row_leaves_nothing():
@@ -218,7 +223,7 @@ def test_the_first_choice_is_quick_and_its_time_is_shown():
     assert seconds == pytest.approx(by_hand) and seconds <= 60
     app = run_page("speed")
     assert app.multiselect(key="speed.weights.classification").value == chosen
-    assert any(c.value.startswith("Estimated time: 0:00:") for c in app.caption)
+    assert any(c.value.replace("\\", "").startswith("Estimated time: 0:00:") for c in app.caption)
 
 
 def test_what_is_stored_and_downloaded_is_the_checked_table():

@@ -294,6 +294,13 @@ TRAILING_TEXT_COLUMNS = (RECIPE, DOCS)
 TEXT_COLUMNS = {column.label: column for column in LEADING_TEXT_COLUMNS + TRAILING_TEXT_COLUMNS}
 
 
+COMPILE_TIME = Metric(
+    label="Compile time (s)",
+    unit="s",
+    better=Better.LOWER,
+    number_format="%.2f",
+    description="torch.compile's first call: tracing, code generation and that call.",
+)
 MEASUREMENT_COLUMNS = {
     WEIGHT.label: WEIGHT,
     LATENCY.label: LATENCY,
@@ -304,16 +311,24 @@ MEASUREMENT_COLUMNS = {
     PEAK_MEMORY.label: PEAK_MEMORY,
     WEIGHTS_MEMORY.label: WEIGHTS_MEMORY,
     BUILD_TIME.label: BUILD_TIME,
+    COMPILE_TIME.label: COMPILE_TIME,
     **_text_columns(
         {
             "Batch size": "Inputs per forward pass.",
+            "Batch": "The batch the run asked for: a number, or “max ≤ N” — the batch of the best "
+            "throughput, doubling from 1.",
             "Input shape": "The input the model was given, e.g. 1x3x224x224.",
             "Device": "cpu, cuda or mps.",
             "Device name": "The CPU or GPU model.",
             "Threads": "CPU threads torch used.",
-            "Dtype": "float32, bfloat16 or float16 (autocast), or int8 for quantized weights.",
+            "Dtype": "float32, bfloat16 or float16, or int8 for quantized weights.",
+            "Precision": "How bfloat16/float16 applied: autocast (float32 weights) or cast (weights and "
+            "input converted); none for float32 and int8.",
             "Channels last": "Whether the model and input used the channels_last layout "
             "(channels_last_3d for video).",
+            "Compile": "The torch.compile mode, or no (eager).",
+            "Weights from": "random: the builder's initial values (speed does not depend on them); "
+            "pretrained: the weight's own state dict.",
             "cuDNN benchmark": "Whether cuDNN chose its convolution algorithms by timing them (CUDA runs).",
             "TF32": "Which float32 operations CUDA let run in TF32: cuDNN (convolutions), matmul, or no.",
             "Torch": "The torch version.",
@@ -323,24 +338,32 @@ MEASUREMENT_COLUMNS = {
         }
     ),
 }
+_ADDED_WITH_PER_CALL_TIMING = ("Spread (%)", "Samples", "Weights (MB)", "cuDNN benchmark", "TF32")
+_ADDED_WITH_DEPLOYMENT_MODES = ("Compile time (s)", "Batch", "Precision", "Compile", "Weights from")
 # The columns of files the measuring tool wrote before per-call timing (they still load; the
 # columns they lack show as missing).
 FIRST_MEASUREMENT_COLUMNS = tuple(
     label
     for label in MEASUREMENT_COLUMNS
-    if label not in ("Spread (%)", "Samples", "Weights (MB)", "cuDNN benchmark", "TF32")
+    if label not in _ADDED_WITH_PER_CALL_TIMING + _ADDED_WITH_DEPLOYMENT_MODES
 )
 # The settings every row of one measurement file shares: a file never mixes runs made otherwise.
+# (Batch is what the run asked for; with "max" each row's Batch size is its own.)
 RUN_SETTINGS = (
     "Device",
     "Device name",
-    "Batch size",
+    "Batch",
     "Dtype",
+    "Precision",
     "Threads",
     "Channels last",
+    "Compile",
+    "Weights from",
     "Torch",
     "Torchvision",
 )
+# Settings an int8 (quantized) row does not share with the run: it runs in int8 whatever it asked.
+QUANTIZED_OWN_SETTINGS = ("Dtype", "Precision")
 
 # Weights whose own licence restricts their use: the mark people must see before shipping them.
 LICENCE_NAMES = {"https://github.com/facebookresearch/SWAG/blob/main/LICENSE": "CC-BY-NC 4.0"}

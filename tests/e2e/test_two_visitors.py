@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 from tests.conftest import real_page, require_torch
 from tests.docs_server import DocsServer, Route
 from tests.e2e.conftest import start_app
-from tests.e2e.test_browser import POINTS, settle
+from tests.e2e.test_browser import POINTS, pick, settle, url_with
 from tests.e2e.test_speed import cli_csv, open_speed
 
 pytestmark = pytest.mark.e2e
@@ -71,14 +72,17 @@ def test_an_upload_is_its_visitors_own_and_a_link_carries_its_set(browser, tmp_p
     laptop.write_bytes(cli_csv(THREE))
     with app_with(tmp_path / "cache") as url, visitor(browser) as first, visitor(browser) as second:
         upload(first, url, laptop)
-        first.goto(url + LATENCY_VIEW)
+        mine = parse_qs(urlparse(url_with(first, "speed=laptop")).query)["speed"][0]
+        first.get_by_test_id("stSidebar").get_by_role("link", name="Explore").click()  # same visit
+        pick(first, "X axis", "Latency (ms)")
         expect(first.locator(POINTS)).to_have_count(3, timeout=30_000)
         settle(first)
-        link = first.evaluate("location.href")
-        assert "speed=laptop" in link
+        link = url_with(first, f"speed={mine}", "x=Latency+(ms)")
         second.goto(url + LATENCY_VIEW)
         expect(second.locator(POINTS)).to_have_count(114, timeout=30_000)  # the server's default set
-        assert "2-core AMD EPYC build machine" in active_set(second)
+        second.get_by_test_id("stSidebar").get_by_text(
+            re.compile("^2-core AMD EPYC build machine")
+        ).wait_for()
         second.goto(link)  # the first visitor's link shows the first visitor's set
         expect(second.locator(POINTS)).to_have_count(3, timeout=30_000)
         expect(second.locator(".js-plotly-plot .gtitle")).to_contain_text("Latency (ms) measured on laptop")

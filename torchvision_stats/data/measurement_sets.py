@@ -117,8 +117,11 @@ def parse(raw: bytes, known_weights: set[str] | None = None) -> tuple[pd.DataFra
         cells = dict(zip(header, row, strict=True))
         values = {}
         for label in COLUMNS:
-            cell = cells.get(label, "").strip()  # a column older files lack: missing
-            values[label] = _number(cell, label, number) if label in _NUMERIC else _neutralised(cell)
+            cell = cells.get(label, "")  # a column older files lack: missing
+            # Text keeps a leading tab or CR, so it is neutralised rather than stripped of it.
+            values[label] = (
+                _number(cell.strip(), label, number) if label in _NUMERIC else _neutralised(cell.strip(" "))
+            )
         why = _inconsistency(values, cells)
         if why:
             failures.append(f"{values['Weight'] or f'line {number}'} ({why})")
@@ -222,7 +225,7 @@ def serialised(table: pd.DataFrame) -> bytes:
     """A validated table as a measurement CSV: what is stored and downloaded, so what a spreadsheet
     opens is the checked table (formula-like text prefixed), never the bytes that were uploaded."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # lines end in CRLF, so a CR inside a cell is quoted, never a line end
     writer.writerow(COLUMNS)
     for row in table[list(COLUMNS)].itertuples(index=False):
         writer.writerow(

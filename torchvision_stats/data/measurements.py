@@ -62,12 +62,12 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 def _checked(path: Path) -> list[dict[str, str]]:
     """The file's rows, refusing a file this version of the tool must not add to."""
     header, rows = _rows(path)
-    if tuple(header) == FIRST_COLUMNS:
-        raise NotAMeasurementFile(
-            f"{path.name} was written by an earlier version of the measuring tool (p90 over blocks, "
-            "builders called without their weight); start a new file instead of resuming it"
-        )
     if header and tuple(header) != COLUMNS:
+        if set(FIRST_COLUMNS) <= set(header) <= set(COLUMNS):
+            raise NotAMeasurementFile(
+                f"{path.name} was written by an earlier version of the measuring tool (fewer columns, "
+                "measured another way); start a new file instead of resuming it"
+            )
         raise NotAMeasurementFile(f"{path.name} does not have the columns of a measurement file")
     return rows
 
@@ -81,16 +81,17 @@ def measured_weights(path: Path) -> list[str]:
 
 
 def file_settings(path: Path) -> dict[str, str]:
-    """The settings the file's measured rows share (registry.RUN_SETTINGS; a dtype only from
-    rows that are not int8); {} for a file that does not exist or has no measured row."""
+    """The settings the file's measured rows share (registry.RUN_SETTINGS; an int8 row's dtype and
+    precision are its own); {} for a file that does not exist or has no measured row."""
     if not path.exists():
         return {}
     measured = [row for row in _checked(path) if not row.get("Error")]
     settings: dict[str, str] = {}
     for label in registry.RUN_SETTINGS:
-        values = {row.get(label, "") for row in measured}
-        if label == "Dtype":
-            values.discard(QUANTIZED_DTYPE)
+        rows = measured
+        if label in registry.QUANTIZED_OWN_SETTINGS:
+            rows = [row for row in measured if row.get("Dtype") != QUANTIZED_DTYPE]
+        values = {row.get(label, "") for row in rows}
         if len(values) > 1:
             raise NotAMeasurementFile(
                 f"{path.name} already mixes runs: its rows differ in {label} ({', '.join(sorted(values))})"

@@ -19,7 +19,14 @@ from torchvision_stats.data import measurements
 from torchvision_stats.data.cache import Cache
 from torchvision_stats.data.load import DataUnavailable, load_weight_tables
 from torchvision_stats.measure import environment, lock, runner
-from torchvision_stats.measure.settings import DTYPES, Settings
+from torchvision_stats.measure.settings import (
+    COMPILE_MODES,
+    DTYPES,
+    MAX_BATCH,
+    PRECISIONS,
+    WEIGHT_SOURCES,
+    Settings,
+)
 from torchvision_stats.questions.analysis import InvalidSearch
 
 DESCRIPTION = """\
@@ -42,11 +49,49 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--category", choices=list(registry.CATEGORIES), help="only this category")
     parser.add_argument("--weights", metavar="REGEX", help="only weights whose name this expression finds")
     parser.add_argument("--device", default="cpu", choices=environment.DEVICES, help="default: cpu")
-    parser.add_argument("--batch-size", type=int, default=1, help="inputs per forward pass (default 1)")
+    parser.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=1,
+        metavar="N|max",
+        help="inputs per forward pass (default 1); max: the batch of the best throughput, doubling "
+        "from 1 until memory runs short or throughput grows by less than 5 %%",
+    )
+    parser.add_argument(
+        "--max-batch",
+        type=int,
+        default=MAX_BATCH,
+        metavar="N",
+        help=f"the largest batch max tries ({MAX_BATCH})",
+    )
     parser.add_argument(
         "--threads", type=int, help="CPU threads (default: the physical cores, as torch's own)"
     )
-    parser.add_argument("--dtype", choices=DTYPES, default="float32", help="autocast for bfloat16/float16")
+    parser.add_argument(
+        "--dtype", choices=DTYPES, default="float32", help="float32 (default), bfloat16, float16"
+    )
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="autocast",
+        help="how bfloat16/float16 apply: autocast around float32 weights (default), or cast: the model "
+        "and input converted, as deployments do",
+    )
+    parser.add_argument(
+        "--compile",
+        nargs="?",
+        const="default",
+        choices=COMPILE_MODES,
+        help="torch.compile the model first (mode: default, reduce-overhead, max-autotune); the first "
+        "call's time is recorded",
+    )
+    parser.add_argument(
+        "--weights-from",
+        choices=WEIGHT_SOURCES,
+        default="random",
+        help="random: the builder's initial values, nothing downloaded (default); pretrained: the "
+        "weight's state dict through torchvision (torch hub cache, downloaded when online)",
+    )
     parser.add_argument(
         "--channels-last",
         action="store_true",
@@ -123,11 +168,21 @@ class Refused(Exception):
     """A check before measuring failed; str() is the one line for stderr."""
 
 
+def _batch_size(text: str) -> int | str:
+    return "max" if text == "max" else int(text)
+
+
 def settings_from(arguments: argparse.Namespace) -> Settings:
     """The run's settings as the options give them (checked by _settings)."""
+    find_batch = arguments.batch_size == "max"
     return Settings(
         device=arguments.device,
-        batch_size=arguments.batch_size,
+        batch_size=1 if find_batch else arguments.batch_size,
+        find_batch=find_batch,
+        max_batch=arguments.max_batch,
+        precision=arguments.precision,
+        compile=arguments.compile,
+        weights_from=arguments.weights_from,
         threads=arguments.threads or Settings().threads,
         dtype=arguments.dtype,
         channels_last=arguments.channels_last,
@@ -147,8 +202,16 @@ def _settings(arguments: argparse.Namespace) -> Settings:
         )
     if arguments.dtype == "float16" and arguments.device == "cpu":
         raise Refused("float16 is for GPUs; on the CPU use float32 or bfloat16")
-    if arguments.batch_size < 1 or (arguments.threads is not None and arguments.threads < 1):
-        raise Refused("--batch-size and --threads must be at least 1")
+    if arguments.dtype == "bfloat16" and arguments.device == "cuda" and not environment.native_bfloat16():
+        raise Refused(
+            "this GPU has no native bfloat16 (torch.cuda.is_bf16_supported); use float16 or float32"
+        )
+    if (
+        (arguments.batch_size != "max" and arguments.batch_size < 1)
+        or arguments.max_batch < 1
+        or (arguments.threads is not None and arguments.threads < 1)
+    ):
+        raise Refused("--batch-size, --max-batch and --threads must be at least 1")
     if arguments.warmup < 0 or arguments.min_run_time < 0 or arguments.timeout <= 0:
         raise Refused("--warmup and --min-run-time cannot be negative, and --timeout must be positive")
     return settings_from(arguments)

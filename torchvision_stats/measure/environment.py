@@ -43,6 +43,16 @@ def available_devices() -> list[str]:
     return found
 
 
+def native_bfloat16() -> bool:
+    """Whether the CUDA device computes in bfloat16 natively (not emulated) (imports torch)."""
+    import torch
+
+    try:
+        return torch.cuda.is_bf16_supported(including_emulation=False)
+    except TypeError:  # torch before 2.3 has no including_emulation: it reported native support only
+        return torch.cuda.is_bf16_supported()
+
+
 def cpu_name() -> str:
     """The CPU model as the OS names it (platform.processor() is empty on Linux, "i386" on macOS)."""
     cpuinfo = Path("/proc/cpuinfo")
@@ -112,10 +122,13 @@ def run_context(device: str, device_name: str, settings: Any) -> dict[str, str]:
     return {
         "Device": device,
         "Device name": device_name,
-        "Batch size": str(settings.batch_size),
+        "Batch": f"max ≤ {settings.max_batch}" if settings.find_batch else str(settings.batch_size),
         "Dtype": settings.dtype,
+        "Precision": settings.precision if settings.lower_precision else "none",
         "Threads": str(settings.threads),
         "Channels last": "yes" if settings.channels_last else "no",
+        "Compile": settings.compile or "no",
+        "Weights from": settings.weights_from,
         "Torch": torch.__version__,
         "Torchvision": torchvision.__version__,
     }

@@ -4,6 +4,7 @@ of these and asks it how far the run has come."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -75,6 +76,12 @@ class BackgroundRun:
         with self._lock:
             return self._progress
 
+    @property
+    def process_group(self) -> int | None:
+        """The process group of the last run (the CLI, its fork server and workers)."""
+        with self._lock:
+            return self._process.pid if self._process is not None else None
+
     def start(
         self,
         weights: list[str],
@@ -135,13 +142,28 @@ class BackgroundRun:
         on_end(ended)
 
     def cancel(self) -> None:
-        """Stop the run and the weight it is measuring; rows already written stay."""
+        """Stop the run, its fork server and the weight it is measuring (the whole process group,
+        SIGKILL after a grace period); returns once none of them is left. Rows already written stay."""
         with self._lock:
             process, self._cancelled = self._process, True
         if process is None or process.poll() is not None:
             return
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=CANCEL_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
+        if not _group_ends(process, CANCEL_GRACE_SECONDS):
             os.killpg(process.pid, signal.SIGKILL)
+            _group_ends(process, CANCEL_GRACE_SECONDS)
+
+
+def _group_ends(process: subprocess.Popen, seconds: float) -> bool:
+    """Wait until no process of `process`'s group is left; False when some still is after `seconds`."""
+    deadline = time.monotonic() + seconds
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=seconds)  # the run itself, reaped
+    while True:
+        try:
+            os.killpg(process.pid, 0)  # raises once the group is empty
+        except ProcessLookupError:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)

@@ -27,6 +27,17 @@ def _status_bytes(field: str) -> int | None:
     return None
 
 
+def available_bytes() -> int | None:
+    """Memory the system can give without swapping (MemAvailable); None where it cannot be read."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def resident_bytes() -> int | None:
     """The process's resident memory now; None where it cannot be read."""
     return _status_bytes("VmRSS")

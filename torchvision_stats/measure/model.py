@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import inspect
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -65,12 +67,18 @@ def memory_format(dimensions: int) -> torch.memory_format:
     return torch.channels_last_3d if dimensions == 5 else torch.channels_last
 
 
-def make_input(target: Target, shape: tuple[int, ...], device: torch.device, channels_last: bool) -> Any:
+def make_input(
+    target: Target,
+    shape: tuple[int, ...],
+    device: torch.device,
+    channels_last: bool,
+    dtype: torch.dtype = torch.float32,
+) -> Any:
+    """Random pixels of `shape` (dtype: the model's, when it was cast)."""
     if target.category in DETECTION_CATEGORIES:
-        photos = [torch.rand(shape[1:], device=device) for _ in range(shape[0])]
         # The detector batches and resizes photos itself; its backbone's layout is the model's.
-        return photos
-    tensor = torch.rand(shape, device=device)
+        return [torch.rand(shape[1:], device=device, dtype=dtype) for _ in range(shape[0])]
+    tensor = torch.rand(shape, device=device, dtype=dtype)
     if channels_last:
         tensor = tensor.contiguous(memory_format=memory_format(tensor.dim()))
     return tensor
@@ -114,8 +122,57 @@ def builder_arguments(target: Target, weights: Any) -> dict[str, Any]:
     return arguments
 
 
-def build(target: Target, weights: Any) -> torch.nn.Module:
-    """The weight's own network with the builder's initial values, in eval mode, on the CPU."""
+MIRROR = "TVSTATS_WEIGHTS_URL"  # a folder of torchvision's weight files, in place of download.pytorch.org
+
+
+class PretrainedUnavailable(RuntimeError):
+    """The weight's state dict is neither in the torch hub cache nor downloadable; str() says so."""
+
+
+@contextlib.contextmanager
+def state_dict_from_mirror(base_url: str) -> Iterator[None]:
+    """Inside, weights are downloaded from `base_url` (same file names, so the hash each name
+    carries is still checked) into the torch hub cache."""
+    fetch = WeightsEnum.get_state_dict
+
+    def from_mirror(self: WeightsEnum, *args: Any, **kwargs: Any) -> dict:
+        name = self.url.rsplit("/", 1)[-1]
+        return torch.hub.load_state_dict_from_url(
+            f"{base_url.rstrip('/')}/{name}", *args, file_name=name, **kwargs
+        )
+
+    WeightsEnum.get_state_dict = from_mirror
+    try:
+        yield
+    finally:
+        WeightsEnum.get_state_dict = fetch
+
+
+def build(target: Target, weights: Any, pretrained: bool = False) -> torch.nn.Module:
+    """The weight's own network, in eval mode, on the CPU: with the builder's initial values, or
+    with `pretrained`, its state dict loaded through torchvision (the torch hub cache; downloaded
+    when it is not there, from TVSTATS_WEIGHTS_URL when that is set)."""
     builder = getattr(importlib.import_module(target.module), target.model)
-    with state_dict_not_loaded():
-        return builder(**builder_arguments(target, weights)).eval()
+    if not pretrained:
+        with state_dict_not_loaded():
+            return builder(**builder_arguments(target, weights)).eval()
+    mirror = os.environ.get(MIRROR, "").strip()
+    cache = Path(torch.hub.get_dir()) / "checkpoints"
+    try:
+        with state_dict_from_mirror(mirror) if mirror else contextlib.nullcontext():
+            return builder(**builder_arguments(target, weights)).eval()
+    except OSError as error:  # urllib's URLError and HTTPError are OSErrors: offline, refused, 404
+        raise PretrainedUnavailable(
+            f"the pretrained weights are not in the torch hub cache ({cache}) and could not be "
+            f"downloaded: {_first_line(error)}"
+        ) from error
+    except RuntimeError as error:
+        if "invalid hash value" not in str(error):
+            raise
+        raise PretrainedUnavailable(
+            f"the downloaded weights do not match their hash: {_first_line(error)}"
+        ) from error
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]

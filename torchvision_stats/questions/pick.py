@@ -68,6 +68,8 @@ def _change(value: float, other: float, label: str) -> str:
     share = abs(value / other - 1) * 100
     if share < 0.5:
         return f"at the same {label}"
+    if label == registry.LATENCY.label:  # a time is lower or higher, not fewer
+        return f"at {share:.0f} % {'lower' if value < other else 'higher'} latency"
     return f"at {share:.0f} % {'fewer' if value < other else 'more'} {label}"
 
 
@@ -84,7 +86,7 @@ def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: st
     if pick[registry.PARETO_OPTIMAL.label]:
         sentence += f" Pareto-optimal: no weight that fits is both more accurate and cheaper in {cost}."
     if cost == registry.LATENCY.label and measured_on:
-        sentence += f" {registry.LATENCY.format(pick[cost])} a batch on {measured_on}."
+        sentence += f" Latency {pick[cost]:.3f} ms a batch on {measured_on}."
     return sentence
 
 
