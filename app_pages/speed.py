@@ -81,3 +81,6 @@ else:
 
 st.subheader("Across machines")
 machines.across_machines(tables, active)
+
+st.subheader("Speed-up of compile or precision")
+machines.speed_up()

@@ -1,4 +1,5 @@
-"""The Speed page's *Across machines*: one weight's latency on several sets, like with like."""
+"""The Speed page's comparisons of sets: *Across machines* (one weight's latency on several sets,
+like with like) and the speed-up of compile or precision between two sets measured alike otherwise."""
 
 from __future__ import annotations
 
@@ -58,3 +59,50 @@ def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
         )
     st.plotly_chart(charts.across_sets_figure(latencies), key="speed.across")
     widgets.show_table(latencies)
+
+
+def speed_up() -> None:
+    """Two sets measured alike but for compile or precision: the speed-up of each weight they share,
+    as a chart and a table; otherwise how to get one."""
+    available = {info.id: info for info in speed.sets()}
+    settings = {set_id: speed_questions.run_settings(speed.loaded(set_id).table) for set_id in available}
+    partners = {
+        first: [
+            second
+            for second in available
+            if second != first and speed_questions.mode_difference(settings[first], settings[second])
+        ]
+        for first in available
+    }
+    # Eager float32 first: "before" is the plain run, so a speed-up above 1× is the mode's gain.
+    befores = sorted(
+        (set_id for set_id, others in partners.items() if others),
+        key=lambda set_id: (
+            settings[set_id]["Compile"] not in ("no", ""),
+            settings[set_id]["Precision"] not in ("none", ""),
+        ),
+    )
+    if not befores:
+        st.caption(
+            "Measure the same weights again with Compile or a lower-precision Dtype (same device, batch "
+            "and threads): the speed-up of each weight shows here."
+        )
+        return
+    row = st.columns(2)
+    before = row[0].selectbox(
+        "Before", befores, format_func=lambda set_id: available[set_id].label, key="speed.speed-up-before"
+    )
+    after = row[1].selectbox(
+        "After",
+        partners[before],
+        format_func=lambda set_id: available[set_id].label,
+        key=f"speed.speed-up-after.{before}",
+    )
+    change = "; ".join(speed_questions.mode_difference(settings[before], settings[after]))
+    ups = speed_questions.speed_ups(speed.loaded(before).table, speed.loaded(after).table)
+    if ups.empty:
+        st.info("These two sets measured no weight in common.")
+        return
+    st.caption(formatting.markdown("{}: before ÷ after latency; above 1× the change is faster.", change))
+    st.plotly_chart(charts.speed_up_figure(ups, change), key="speed.speed-up")
+    widgets.show_table(ups)

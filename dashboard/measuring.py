@@ -12,11 +12,21 @@ from torchvision_stats import registry
 from torchvision_stats.data.measurement_sets import InvalidMeasurements
 from torchvision_stats.measure import environment, timing
 from torchvision_stats.measure.job import Progress
-from torchvision_stats.measure.settings import DTYPES, Settings
+from torchvision_stats.measure.settings import (
+    COMPILE_MODES,
+    DTYPES,
+    PRECISIONS,
+    SEARCH_SAMPLES,
+    WEIGHT_SOURCES,
+    Settings,
+)
 from torchvision_stats.output import formatting
 from torchvision_stats.questions import speed as speed_questions
 
 MAX_WEIGHTS_PER_RUN = 40  # a run from the page: minutes, not hours, on a laptop
+# torch.compile's first call of a small network on the build machine (ResNet-18: see README,
+# performance), for the estimate of a compiled run.
+COMPILE_SECONDS = 27.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,34 +90,74 @@ def _live_progress() -> None:
         speed.background_run().cancel()
 
 
+def _batch_choice(column) -> tuple[int, bool, int]:
+    """(batch size, search the best batch, largest batch tried): a number, or "max"."""
+    defaults = Settings()
+    searching = column.toggle(
+        "Best batch",
+        key="speed.find-batch",
+        help="Batch size max: batches 1, 2, 4 … are tried until throughput stops growing by 5 %, "
+        "memory would run short, or the largest below; the row reports the best.",
+    )
+    if searching:
+        largest = column.number_input(
+            "Largest batch", min_value=1, max_value=4096, value=defaults.max_batch, key="speed.max-batch"
+        )
+        return defaults.batch_size, True, int(largest)
+    batch = column.number_input("Batch size", min_value=1, max_value=4096, value=1, key="speed.batch")
+    return int(batch), False, defaults.max_batch
+
+
 def _settings_form() -> Settings:
     """Every setting the CLI has but the output file: the run's child gets each of them."""
-    row = st.columns(5, vertical_alignment="bottom")
+    defaults = Settings()
+    row = st.columns(4, vertical_alignment="bottom")
     device = row[0].selectbox("Device", devices(), key="speed.device")
-    batch = row[1].number_input("Batch size", min_value=1, max_value=256, value=1, key="speed.batch")
-    default_threads = Settings().threads  # the physical cores, as torch's own default
-    threads = row[2].number_input(
+    threads = row[1].number_input(
         "Threads",
         min_value=1,
-        max_value=max(environment.logical_cpus(), default_threads),
-        value=default_threads,
+        max_value=max(environment.logical_cpus(), defaults.threads),
+        value=defaults.threads,
         key="speed.threads",
         help="CPU threads torch uses; the default is this machine's physical cores, as torch's own.",
     )
-    dtypes = [dtype for dtype in DTYPES if device != "cpu" or dtype != "float16"]  # no float16 on CPUs
-    dtype = row[3].selectbox(
-        "Dtype", dtypes, key=f"speed.dtype.{device}", help="bfloat16 and float16 run under autocast."
-    )
-    channels_last = row[4].checkbox(
+    batch, find_batch, max_batch = _batch_choice(row[2])
+    channels_last = row[3].checkbox(
         "Channels last", key="speed.channels-last", help="channels_last (channels_last_3d for video)."
     )
-    defaults = Settings()
+    row = st.columns(4, vertical_alignment="bottom")
+    dtypes = [dtype for dtype in DTYPES if device != "cpu" or dtype != "float16"]  # no float16 on CPUs
+    dtype = row[0].selectbox("Dtype", dtypes, key=f"speed.dtype.{device}")
+    precision = row[1].radio(
+        "Precision",
+        PRECISIONS,
+        horizontal=True,
+        disabled=dtype == "float32",
+        key="speed.precision",
+        help="For bfloat16 and float16. autocast: float32 weights, each operation in the dtype where "
+        "autocast deems it safe. cast: weights and input converted to the dtype, as deployments do.",
+    )
+    compile_mode = row[2].selectbox(
+        "Compile",
+        ["no", *COMPILE_MODES],
+        key="speed.compile",
+        help=f"torch.compile before warm-up; its first call is the Compile time column. On the build "
+        f"machine (2-core CPU, gcc) compiling ResNet-18 takes about {COMPILE_SECONDS:.0f} s.",
+    )
+    weights_from = row[3].selectbox(
+        "Weights from",
+        WEIGHT_SOURCES,
+        key="speed.weights-from",
+        help="random: the builder's initial values, nothing downloaded; exact for speed in nearly "
+        "every network. pretrained: the real weights through the torch hub cache (downloaded when "
+        "there is a network): use it for detection, whose post-processing depends on trained scores.",
+    )
     with st.expander("Timing"):
-        timing = st.columns(3)
-        warmup = timing[0].number_input(
+        timing_row = st.columns(3)
+        warmup = timing_row[0].number_input(
             "Warm-up calls", min_value=0, max_value=100, value=defaults.warmup, key="speed.warmup"
         )
-        min_run_time = timing[1].number_input(
+        min_run_time = timing_row[1].number_input(
             "Seconds timed per weight",
             min_value=0.0,
             max_value=60.0,
@@ -116,7 +166,7 @@ def _settings_form() -> Settings:
             key="speed.min-run-time",
             help="At least 20 single calls are timed whatever this says.",
         )
-        timeout = timing[2].number_input(
+        timeout = timing_row[2].number_input(
             "Timeout per weight (s)",
             min_value=10.0,
             max_value=7200.0,
@@ -126,13 +176,18 @@ def _settings_form() -> Settings:
         )
     return Settings(
         device=device,
-        batch_size=int(batch),
+        batch_size=batch,
         threads=int(threads),
         dtype=dtype,
         channels_last=channels_last,
         min_run_time=float(min_run_time),
         warmup=int(warmup),
         timeout_s=float(timeout),
+        precision=precision,
+        compile=None if compile_mode == "no" else compile_mode,
+        find_batch=find_batch,
+        max_batch=max_batch,
+        weights_from=weights_from,
     )
 
 
@@ -166,21 +221,35 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         "quality), about a minute in all; type to search.",
     )
     settings = _settings_form()
+    searched = [
+        2**power for power in range(settings.max_batch.bit_length()) if 2**power <= settings.max_batch
+    ]
     estimate = speed_questions.estimated_seconds(
         _reference(),
         weights,
-        batch_size=settings.batch_size,
+        batch_size=settings.max_batch if settings.find_batch else settings.batch_size,
         warmup=settings.warmup,
         min_run_time=settings.min_run_time,
         min_samples=timing.MIN_SAMPLES,
+        compile_seconds=COMPILE_SECONDS if settings.compile else 0.0,
+        searched_batches=searched if settings.find_batch else (),
+        calls_per_searched_batch=SEARCH_SAMPLES + 1,
     )
     if weights:
         st.caption(
             formatting.markdown(
                 "Estimated time: {} on the build machine (2-core AMD EPYC, CPU); yours may be faster "
-                "or slower. Each weight: a process start, its build, {} warm-up calls and at least {} "
+                "or slower. Each weight: a process start, its build{}, {} warm-up calls and at least {} "
                 "timed calls.",
                 "unknown" if estimate is None else _duration(estimate),
+                "".join(
+                    step
+                    for step, asked in (
+                        (", a compile", bool(settings.compile)),
+                        (", the batch search", settings.find_batch),
+                    )
+                    if asked
+                ),
                 settings.warmup,
                 timing.MIN_SAMPLES,
             )

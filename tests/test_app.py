@@ -283,9 +283,8 @@ def test_about_page_shows_provenance_and_definitions():
 
 
 def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    """The app opened on `page` (a deep link: the page runs first, no Explore before it)."""
     app = AppTest.from_file(str(APP), default_timeout=30)
-    app.query_params.update(query or {})
-    app.run()
     app.switch_page(f"app_pages/{page}.py")
     app.query_params.update(query or {})
     app.run()

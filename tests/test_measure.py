@@ -114,13 +114,6 @@ def test_a_quantized_weight_is_measured_as_int8(tmp_path):
     assert 0.9 * parameters / 1e6 <= float(row["Weights (MB)"]) < 2 * parameters / 1e6
 
 
-def test_bfloat16_runs_under_autocast(tmp_path):
-    out = tmp_path / "bf16.csv"
-    runner.run([MOBILENET], Settings(threads=2, min_run_time=0, warmup=1, dtype="bfloat16"), out)
-    [row] = read(out)
-    assert (row["Error"], row["Dtype"]) == ("", "bfloat16")
-
-
 def test_resume_keeps_good_rows_and_measures_failed_ones_again(tmp_path):
     out = tmp_path / "resume-errors.csv"
     runner.run([MOBILENET], QUICK, out)

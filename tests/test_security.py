@@ -61,18 +61,16 @@ def fresh_caches():
 
 def run(page: str, query: dict[str, str]) -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=30)
-    app.query_params.update(query)
-    app.run()
     if page != "explore":
         app.switch_page(f"app_pages/{page}.py")
-        app.query_params.update(query)
-        app.run()
+    app.query_params.update(query)
+    app.run()
     return app
 
 
 @pytest.mark.parametrize("page", PAGES)
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

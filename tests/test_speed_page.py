@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,35 @@ def test_the_measure_form_offers_every_setting_the_cli_has():
     } <= keys
     assert app.selectbox(key="speed.dtype.cpu").options == ["float32", "bfloat16"]  # no float16 on a CPU
     assert app.number_input(key="speed.threads").value == environment.physical_cores()
+
+
+def _estimate_seconds(app) -> int:
+    [caption] = [c.value for c in app.caption if c.value.startswith("Estimated time: ")]
+    # The duration is Markdown-escaped ("0\\:01\\:05"): its colons are text, never an emoji code.
+    hours, minutes, seconds = re.match(r"Estimated time: (\d+)\\?:(\d+)\\?:(\d+)", caption).groups()
+    return int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+
+
+def test_the_measure_form_offers_every_deployment_mode_and_its_estimate_counts_them():
+    app = run_page("speed")
+    precision = app.radio(key="speed.precision")
+    assert precision.options == ["autocast", "cast"] and precision.disabled  # float32: nothing to cast
+    assert app.selectbox(key="speed.compile").options == ["no", "default", "reduce-overhead", "max-autotune"]
+    assert app.selectbox(key="speed.weights-from").options == ["random", "pretrained"]
+    chosen = len(app.multiselect(key="speed.weights.classification").value)
+    assert chosen >= 1
+    eager = _estimate_seconds(app)
+    app.selectbox(key="speed.dtype.cpu").select("bfloat16").run()
+    assert not app.radio(key="speed.precision").disabled
+    app.selectbox(key="speed.compile").select("default").run()
+    caption = next(c.value for c in app.caption if c.value.startswith("Estimated time: "))
+    assert "its build, a compile, 3 warm-up calls" in caption
+    # About 27 s a compile on the build machine (ResNet-18's), once per weight; the seconds shown
+    # are whole, so each of the two estimates may have lost up to one.
+    assert abs(_estimate_seconds(app) - eager - 27 * chosen) <= 1
+    app.toggle(key="speed.find-batch").set_value(True).run()
+    assert app.number_input(key="speed.max-batch").value == 256
+    assert not [w for w in app.number_input if w.key == "speed.batch"]  # a number, or "max"
+    assert "a compile, the batch search" in next(
+        c.value for c in app.caption if c.value.startswith("Estimated")
+    )

@@ -17,6 +17,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -57,7 +58,8 @@ class SetInfo:
     device_name: str = ""
     threads: str = ""
     dtype: str = ""
-    batch_size: str = ""
+    batch_size: str = ""  # "1", or "best ≤ 256" for a searched batch
+    modes: str = ""  # "cast · compiled (default)": what the run did beyond eager, random weights
     torch: str = ""
     measured_at: str = ""  # the last row's time, ISO UTC
     rows: int = 0
@@ -65,7 +67,7 @@ class SetInfo:
 
     def describe(self) -> str:
         """What it was measured on, e.g. "AMD EPYC (cpu) · batch 1 · float32 · 2 threads · torch 2.14.1"."""
-        parts = [f"{self.device_name} ({self.device})", f"batch {self.batch_size}", self.dtype]
+        parts = [f"{self.device_name} ({self.device})", f"batch {self.batch_size}", self.dtype, self.modes]
         if self.device == "cpu":
             parts.append(f"{self.threads} threads")
         parts.append(f"torch {self.torch}")
@@ -184,6 +186,22 @@ def _inconsistency(values: dict, cells: dict[str, str]) -> str:
     return ""
 
 
+def _modes(common: Callable[[str], str]) -> list[str]:
+    """What a run did beyond eager execution of random weights in the default layout, in words
+    (files of the first engine lack these columns: none)."""
+    precision, compile_mode = common("Precision"), common("Compile")
+    return [
+        mode
+        for mode, done in (
+            (precision, precision in ("autocast", "cast")),
+            ("channels_last", common("Channels last") == "yes"),
+            (f"compiled ({compile_mode})", compile_mode not in ("", "no")),
+            ("pretrained weights", common("Weights from") == "pretrained"),
+        )
+        if done
+    ]
+
+
 def _context(table: pd.DataFrame) -> dict[str, str]:
     """What the set was measured on, from its measured rows (the most common value of each)."""
     measured = table[table["Error"] == ""]
@@ -194,12 +212,14 @@ def _context(table: pd.DataFrame) -> dict[str, str]:
         return str(values.mode().iloc[0]) if not values.empty else ""
 
     batch = common("Batch size").removesuffix(".0")
+    searched = common("Batch")  # "max ≤ 256" when each weight's best batch was searched
     return {
         "device": common("Device"),
         "device_name": common("Device name"),
         "threads": common("Threads").removesuffix(".0"),
         "dtype": common("Dtype"),
-        "batch_size": batch,
+        "batch_size": f"best {searched.removeprefix('max ')}" if searched.startswith("max") else batch,
+        "modes": " · ".join(_modes(common)),
         "torch": common("Torch"),
         "measured_at": str(table["Measured at"].max()),
         "rows": len(table),
@@ -217,7 +237,13 @@ def machine_words(context: dict[str, str]) -> str:
     """What a set was measured on, as its label says it: "AMD EPYC · cpu, 2 threads · batch 1 ·
     float32" (a GPU's threads do not matter; a set of int8 rows alone says int8)."""
     device = context["device"] + (f", {context['threads']} threads" if context["device"] == "cpu" else "")
-    parts = [context["device_name"], device, f"batch {context['batch_size']}", context["dtype"]]
+    parts = [
+        context["device_name"],
+        device,
+        f"batch {context['batch_size']}",
+        context["dtype"],
+        context["modes"],
+    ]
     return " · ".join(part for part in parts if part.strip(" ,·")) or "an unknown machine"
 
 

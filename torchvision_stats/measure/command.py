@@ -192,20 +192,21 @@ def settings_from(arguments: argparse.Namespace) -> Settings:
     )
 
 
+def device_refusal(settings: Settings, available: list[str], native_bfloat16: bool) -> str | None:
+    """Why this machine cannot run `settings` (its devices, and whether its GPU has native
+    bfloat16), in one line; None when it can."""
+    if settings.device not in available:
+        return f"the device {settings.device!r} is not available here; available: {', '.join(available)}"
+    if settings.dtype == "float16" and settings.device == "cpu":
+        return "float16 is for GPUs; on the CPU use float32 or bfloat16"
+    if settings.dtype == "bfloat16" and settings.device == "cuda" and not native_bfloat16:
+        return "this GPU has no native bfloat16 (torch.cuda.is_bf16_supported); use float16 or float32"
+    return None
+
+
 def _settings(arguments: argparse.Namespace) -> Settings:
     if not environment.torch_available():
         raise Refused(environment.INSTALL_HINT)
-    available = environment.available_devices()
-    if arguments.device not in available:
-        raise Refused(
-            f"the device {arguments.device!r} is not available here; available: {', '.join(available)}"
-        )
-    if arguments.dtype == "float16" and arguments.device == "cpu":
-        raise Refused("float16 is for GPUs; on the CPU use float32 or bfloat16")
-    if arguments.dtype == "bfloat16" and arguments.device == "cuda" and not environment.native_bfloat16():
-        raise Refused(
-            "this GPU has no native bfloat16 (torch.cuda.is_bf16_supported); use float16 or float32"
-        )
     if (
         (arguments.batch_size != "max" and arguments.batch_size < 1)
         or arguments.max_batch < 1
@@ -214,7 +215,18 @@ def _settings(arguments: argparse.Namespace) -> Settings:
         raise Refused("--batch-size, --max-batch and --threads must be at least 1")
     if arguments.warmup < 0 or arguments.min_run_time < 0 or arguments.timeout <= 0:
         raise Refused("--warmup and --min-run-time cannot be negative, and --timeout must be positive")
-    return settings_from(arguments)
+    settings = settings_from(arguments)
+    available = environment.available_devices()
+    native = (  # asked of a GPU only when it is there and bfloat16 is wanted
+        settings.device == "cuda"
+        and "cuda" in available
+        and settings.dtype == "bfloat16"
+        and environment.native_bfloat16()
+    )
+    refusal = device_refusal(settings, available, native)
+    if refusal:
+        raise Refused(refusal)
+    return settings
 
 
 def _targets(arguments: argparse.Namespace) -> tuple[list, list[str]]:

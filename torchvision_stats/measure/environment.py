@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -145,8 +146,20 @@ def device_name(device: str) -> str:
     return cpu_name()
 
 
+def may_have_a_gpu() -> bool:
+    """Whether this machine shows any sign of a GPU torch could use (an NVIDIA or AMD driver, an
+    Apple silicon Mac): without one, the devices are known without importing torch."""
+    if sys.platform == "darwin":
+        return platform.machine() == "arm64"
+    signs = ("/proc/driver/nvidia/gpus", "/dev/nvidia0", "/dev/nvidiactl", "/dev/kfd", "/dev/dxg")
+    return any(Path(sign).exists() for sign in signs) or shutil.which("nvidia-smi") is not None
+
+
 def available_devices_in_child() -> list[str]:
-    """available_devices() asked of a child process, so the asking process never imports torch."""
+    """available_devices() asked of a child process, so the asking process never imports torch;
+    just the CPU, at once, on a machine with no sign of a GPU."""
+    if not may_have_a_gpu():
+        return ["cpu"]
     script = (
         "import json; from torchvision_stats.measure.environment import available_devices; "
         "print(json.dumps(available_devices()))"

@@ -14,6 +14,9 @@ PRECISIONS = ("autocast", "cast")
 COMPILE_MODES = ("default", "reduce-overhead", "max-autotune")  # torch.compile's modes
 WEIGHT_SOURCES = ("random", "pretrained")
 MAX_BATCH = 256
+SEARCH_SAMPLES = (
+    3  # single calls timed at each batch size while --batch-size max searches (after one untimed)
+)
 
 
 @dataclass(frozen=True)
@@ -35,21 +38,6 @@ class Settings:
     @property
     def lower_precision(self) -> bool:
         return self.dtype in ("bfloat16", "float16")
-
-    def modes(self) -> list[str]:
-        """What the run did beyond eager float32 at a fixed batch, in words: for set labels."""
-        modes = []
-        if self.lower_precision:
-            modes.append(f"{self.dtype} {self.precision}")
-        if self.channels_last:
-            modes.append("channels_last")
-        if self.compile:
-            modes.append(f"compiled ({self.compile})")
-        if self.find_batch:
-            modes.append(f"best batch ≤ {self.max_batch}")
-        if self.weights_from == "pretrained":
-            modes.append("pretrained weights")
-        return modes
 
 
 def command_line(settings: Settings) -> list[str]:

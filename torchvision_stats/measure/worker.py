@@ -22,7 +22,6 @@ from typing import Any
 RESULT_MARKER = "TVSTATS-RESULT "
 QUANTIZED_DTYPE = "int8"
 BATCH_GROWTH = 1.05  # --batch-size max stops when doubling the batch buys less throughput than this
-BATCH_SAMPLES = 3  # single calls timed at each batch size while searching
 MEMORY_SHARE = 0.8  # a batch is tried on the CPU only when its predicted memory fits this share
 # What a child takes from the parent's environment at the time of the run, not of the fork server's
 # start: where the torch hub cache is, and a mirror of torchvision's weight files.
@@ -96,6 +95,7 @@ def _best_batch(torch: Any, run: Any, example_for: Any, settings: Any, device: A
     pass MEMORY_SHARE of what is available) or when the throughput grows by less than 5 %. The batch
     of the best throughput."""
     from torchvision_stats.measure import memory, timing
+    from torchvision_stats.measure.settings import SEARCH_SAMPLES
 
     best, best_throughput, previous = 1, 0.0, 0.0
     batch, used = 1, 0  # bytes the last batch's calls took above what the process held (CPU)
@@ -109,7 +109,10 @@ def _best_batch(torch: Any, run: Any, example_for: Any, settings: Any, device: A
             memory.reset_peak()
             run(example)  # untimed: the allocator grows (and a compiled model meets the shape)
             timings = timing.time_calls(
-                lambda example=example: run(example), synchronize, min_run_time=0.0, min_samples=BATCH_SAMPLES
+                lambda example=example: run(example),
+                synchronize,
+                min_run_time=0.0,
+                min_samples=SEARCH_SAMPLES,
             )
         except Exception as error:
             if not _out_of_memory(torch, error):

@@ -357,3 +357,34 @@ def across_sets_figure(latencies: pd.DataFrame) -> go.Figure:
         "legend": {"title": {"text": "Measured on"}},
     }
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def speed_up_figure(ups: pd.DataFrame, change: str) -> go.Figure:
+    """Each weight's speed-up (questions.speed.speed_ups) as a bar from 1×: right of the line the
+    change (e.g. "Compile: no → default") made it faster, left slower."""
+    speed_up = "Speed-up (×)"
+    ordered = ups.sort_values(speed_up)
+    hover = [
+        f"<b>{html.escape(str(row[WEIGHT]))}</b><br>{row['Latency before (ms)']:.3f} ms → "
+        f"{row['Latency after (ms)']:.3f} ms: {row[speed_up]:.2f}×"
+        for _, row in ordered.iterrows()
+    ]
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "y": ordered[WEIGHT].map(lambda name: html.escape(str(name))).tolist(),
+        "x": (ordered[speed_up] - 1).tolist(),
+        "base": 1,  # bars start at 1×: no change
+        "customdata": hover,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "marker": {"color": [GAIN_COLOR if value >= 1 else FRONTIER_COLOR for value in ordered[speed_up]]},
+    }
+    layout = {
+        "title": {"text": html.escape(change)},
+        "xaxis": {"title": {"text": "Speed-up (before ÷ after latency, ×)"}},
+        "yaxis": {"automargin": True},
+        "shapes": [{"type": "line", "x0": 1, "x1": 1, "yref": "paper", "y0": 0, "y1": 1}],
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "height": 80 + 28 * len(ordered),
+    }
+    return go.Figure({"data": [trace], "layout": layout}, _validate=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -114,20 +114,28 @@ def estimated_seconds(
     warmup: int = 3,
     min_run_time: float = 0.5,
     min_samples: int = 20,
+    compile_seconds: float = 0.0,
+    searched_batches: Sequence[int] = (),
+    calls_per_searched_batch: int = 0,
 ) -> float | None:
     """How long measuring `weights` takes on the machine of `reference` (a measurement set's rows:
-    the build machine's): per weight a process start, its build, the warm-up and at least
-    `min_samples` calls. A batch scales the latency linearly. None when a weight is not in it."""
+    the build machine's): per weight a process start, its build, a compile when asked, the batches
+    a search tries, the warm-up and at least `min_samples` calls at `batch_size` (when searching,
+    the largest batch: an upper bound). A batch scales the latency linearly. None when a weight is
+    not in it."""
     rows = reference[reference["Error"] == ""].drop_duplicates(WEIGHT, keep="last").set_index(WEIGHT)
     total = 0.0
     for weight in weights:
         if weight not in rows.index or not rows.at[weight, LATENCY] > 0:
             return None
-        call = rows.at[weight, LATENCY] / 1000 / rows.at[weight, "Batch size"] * batch_size
+        per_input = rows.at[weight, LATENCY] / 1000 / rows.at[weight, "Batch size"]
+        call = per_input * batch_size
         build = rows.at[weight, "Build time (s)"]
         total += (
             PROCESS_SECONDS
             + (build if build == build else 0.0)
+            + compile_seconds
+            + sum(calls_per_searched_batch * per_input * batch for batch in searched_batches)
             + warmup * call
             + max(min_run_time, min_samples * call)
         )
@@ -172,3 +180,53 @@ def measures(table: pd.DataFrame, weights: set[str], metrics: list[str]) -> bool
     """Whether a set's rows hold a value of every one of `metrics` for some of `weights`."""
     good = table[(table["Error"] == "") & table[WEIGHT].isin(weights)]
     return not good.empty and all(good[metric].notna().any() for metric in metrics)
+
+
+# A speed-up compares one mode with another, everything else alike: the machine and the run's other
+# settings (the columns of registry.RUN_SETTINGS but these) must agree.
+MODE_SETTINGS = ("Dtype", "Precision", "Compile")
+SPEED_UP = "Speed-up (×)"
+
+
+def run_settings(table: pd.DataFrame) -> dict[str, str]:
+    """Each run setting's most common value over the measured rows (int8 rows of quantized weights
+    aside: their dtype is their own, whatever the run's)."""
+    measured = table[(table["Error"] == "") & (table["Dtype"] != "int8")]
+    settings = {}
+    for label in registry.RUN_SETTINGS:
+        values = measured[label].dropna().astype(str) if label in measured.columns else pd.Series(dtype=str)
+        settings[label] = str(values.mode().iloc[0]) if not values.empty else ""
+    return settings
+
+
+def mode_difference(first: dict[str, str], second: dict[str, str]) -> list[str]:
+    """How two sets' run settings (run_settings) differ when they differ only in compile or
+    precision (dtype, precision, compile), in words: "Compile: no → default"; [] when they differ
+    otherwise, or not at all."""
+    unlike = [label for label in registry.RUN_SETTINGS if first[label] != second[label]]
+    if not unlike or any(label not in MODE_SETTINGS for label in unlike):
+        return []
+    return [f"{label}: {first[label]} → {second[label]}" for label in unlike]
+
+
+def speed_ups(baseline: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Each weight measured in both sets: its latency in each and the speed-up, baseline ÷ other
+    (above 1: the other is faster). Fastest gain first."""
+
+    def good(table: pd.DataFrame) -> pd.DataFrame:
+        rows = table[(table["Error"] == "") & (table[LATENCY] > 0)].drop_duplicates(WEIGHT, keep="last")
+        return rows[[WEIGHT, LATENCY, registry.SPREAD.label]]
+
+    both = good(baseline).merge(good(other), on=WEIGHT, suffixes=(" before", " after"))
+    before, after = f"{LATENCY} before", f"{LATENCY} after"
+    result = pd.DataFrame(
+        {
+            WEIGHT: both[WEIGHT],
+            "Latency before (ms)": both[before],
+            "Latency after (ms)": both[after],
+            SPEED_UP: both[before] / both[after],
+            "Timing before": both[f"{registry.SPREAD.label} before"].map(registry.timing_mark),
+            "Timing after": both[f"{registry.SPREAD.label} after"].map(registry.timing_mark),
+        }
+    )
+    return result.sort_values(SPEED_UP, ascending=False, kind="stable").reset_index(drop=True)
