@@ -6,17 +6,20 @@ builds the model with `torchvision.models.get_model(name, weights=None)` (and we
 for the segmentation and detection models, whose networks that does not change) and times it with
 `Timer(...).blocked_autorange()` — what a person would write. Prints the median latency of each and
 their ratio (the tool should agree within ±10 %), and the tool's overhead per weight outside the
-timed calls (process start, torch import, build, warm-up). Run: `make bench-measure`.
+timed calls (build, warm-up, and the process: a fork of a server that imported torch once) side by
+side with the first engine's process per weight (`python -m torchvision_stats.measure.worker`: a
+fresh interpreter that imports torch for each weight). Run: `make bench-measure`.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 
-from torchvision_stats.measure import runner
 from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
 
@@ -81,26 +84,53 @@ def plain_latency_ms(target: Target) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def process_per_weight(target: Target) -> dict[str, str]:
+    """The weight measured as the first engine did: a fresh interpreter that imports torch."""
+    from torchvision_stats.measure import worker
+
+    request = json.dumps({"target": asdict(target), "settings": asdict(SETTINGS)})
+    done = subprocess.run(
+        [sys.executable, "-m", "torchvision_stats.measure.worker", request],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in done.stdout.splitlines() if line.startswith(worker.RESULT_MARKER))
+    return json.loads(line.removeprefix(worker.RESULT_MARKER))
+
+
+def overhead_s(wall: float, row: dict[str, str]) -> float:
+    """Seconds outside the timed calls (at least min_run_time, at least 20 calls): process start,
+    torch import where there is one, build, warm-up (and a noisy weight's second round)."""
+    return wall - max(SETTINGS.min_run_time, int(row["Samples"]) * float(row["Latency (ms)"]) / 1000)
+
+
 def main() -> None:
+    # Imported here, not above: each forked child runs this script's top again (multiprocessing
+    # does so for a script's __main__), and the CLI's children import no pandas either.
+    from torchvision_stats.measure import runner
+
     print(f"{ROUNDS} rounds, alternating, each in a fresh process; {SETTINGS.threads} threads, batch 1")
+    runner.measure_one(TARGETS[0], SETTINGS)  # the fork server starts once per run, not per weight
     ratios = []
     for target in TARGETS:
-        tool, plain, overhead = [], [], []
+        tool, plain, forked, fresh = [], [], [], []
         for _ in range(ROUNDS):
             started = time.perf_counter()
             row = runner.measure_one(target, SETTINGS)
-            wall = time.perf_counter() - started
+            forked.append(overhead_s(time.perf_counter() - started, row))
             tool.append(float(row["Latency (ms)"]))
             plain.append(plain_latency_ms(target))
-            # Outside the timed calls (at least min_run_time, at least 20 calls): process start, torch
-            # import, build, warm-up (and a noisy weight's second round, when it had one).
-            overhead.append(wall - max(SETTINGS.min_run_time, int(row["Samples"]) * tool[-1] / 1000))
+            started = time.perf_counter()
+            alone = process_per_weight(target)
+            fresh.append(overhead_s(time.perf_counter() - started, alone))
         ratio = statistics.median(tool) / statistics.median(plain)
         ratios.append(ratio)
         tool_ms, plain_ms = statistics.median(tool), statistics.median(plain)
         print(
-            f"{target.weight:58s} tool {tool_ms:7.2f} ms  plain {plain_ms:7.2f} ms"
-            f"  ratio {ratio:.3f}  overhead {statistics.median(overhead):.1f} s/weight"
+            f"{target.weight:58s} tool {tool_ms:7.2f} ms  plain {plain_ms:7.2f} ms  ratio {ratio:.3f}"
+            f"  overhead {statistics.median(forked):.1f} s/weight forked,"
+            f" {statistics.median(fresh):.1f} s/weight process per weight"
         )
     print(f"ratios {min(ratios):.3f} … {max(ratios):.3f}")
 
