@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_torch
+from tests.processes import children_of, command_line, group_members
 from torchvision_stats import cli, registry
 from torchvision_stats.data import facts, measurements
 from torchvision_stats.data.measurements import COLUMNS
@@ -172,22 +173,10 @@ def test_each_kind_of_model_gets_the_input_its_weights_expect_channels_last(tmp_
     assert row["Channels last"] == "yes"
 
 
-def children_of(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            status = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if entry.name.isdigit() and int(status.rsplit(")", 1)[1].split()[1]) == parent:
-            found.append(int(entry.name))
-    return found
-
-
 def forked_workers() -> list[int]:
     """The measuring children of this process's fork server (forked, they carry no command line of
     their own)."""
-    servers = [pid for pid in children_of(os.getpid()) if b"forkserver" in _cmdline(Path(f"/proc/{pid}"))]
+    servers = [pid for pid in children_of(os.getpid()) if b"forkserver" in command_line(pid)]
     return [child for server in servers for child in children_of(server)]
 
 
@@ -403,22 +392,5 @@ def test_a_background_run_reports_progress_and_cancels_with_its_worker(tmp_path)
         time.sleep(0.2)
     assert run.status().outcome == "cancelled"
     group = run.process_group
-    leftovers = [
-        entry.name for entry in Path("/proc").iterdir() if entry.name.isdigit() and _group(entry) == group
-    ]
-    assert group and leftovers == []  # the run, its fork server and its worker are gone
+    assert group and group_members(group) == []  # the run, its fork server and its worker are gone
     assert not out.exists() or read(out) == []
-
-
-def _group(entry: Path) -> int | None:
-    try:
-        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _cmdline(entry: Path) -> bytes:
-    try:
-        return (entry / "cmdline").read_bytes()
-    except OSError:
-        return b""

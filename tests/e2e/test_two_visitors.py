@@ -17,6 +17,7 @@ from tests.docs_server import DocsServer, Route
 from tests.e2e.conftest import start_app
 from tests.e2e.test_browser import POINTS, pick, settle, url_with
 from tests.e2e.test_speed import cli_csv, open_speed
+from tests.processes import descendants_of, group_members, group_of
 
 pytestmark = pytest.mark.e2e
 BUILD_LABEL = (
@@ -24,10 +25,18 @@ BUILD_LABEL = (
 )
 THREE = ["AlexNet_Weights.IMAGENET1K_V1", "ResNet18_Weights.IMAGENET1K_V1", "VGG11_Weights.IMAGENET1K_V1"]
 LATENCY_VIEW = "/?category=classification&x=Latency+%28ms%29"
+QUICK_THEN_SLOW = ("MobileNet_V3_Small_Weights.IMAGENET1K_V1", "ResNet152_Weights.IMAGENET1K_V2")
 
 
 @contextlib.contextmanager
 def app_with(tmp_path, **environment: str):
+    """The app's URL, on a server of its own."""
+    with app_and_process(tmp_path, **environment) as (url, _process):
+        yield url
+
+
+@contextlib.contextmanager
+def app_and_process(tmp_path, **environment: str):
     with DocsServer() as docs:
         docs.serve_page("main", Route(real_page("main")))
         process, url = start_app(
@@ -39,7 +48,7 @@ def app_with(tmp_path, **environment: str):
             }
         )
         try:
-            yield url
+            yield url, process
         finally:
             process.terminate()
             process.wait(timeout=20)
@@ -88,30 +97,46 @@ def test_an_upload_is_its_visitors_own_and_a_link_carries_its_set(browser, tmp_p
         expect(second.locator(".js-plotly-plot .gtitle")).to_contain_text("Latency (ms) measured on laptop")
 
 
-def test_the_second_visitor_sees_the_run_and_no_measure_button(browser, tmp_path):
+def _run_group(server: int) -> int:
+    """The process group of the server's measuring run (the run starts a group of its own)."""
+    groups = {group_of(pid) for pid in descendants_of(server)} - {group_of(server), None}
+    assert len(groups) == 1, groups
+    return groups.pop()
+
+
+def test_the_second_visitor_sees_the_run_and_cancel_ends_it_after_its_first_row(browser, tmp_path):
     require_torch()
-    with app_with(tmp_path / "cache") as url, visitor(browser) as first, visitor(browser) as second:
+    cache = tmp_path / "cache"
+    with app_and_process(cache) as (url, server), visitor(browser) as first, visitor(browser) as second:
         open_speed(first, url)
         picker = first.get_by_test_id("stMultiSelect").filter(has_text="Weights to measure")
         picker.locator("input").click()
         for _ in range(8):  # empty the first choice, chip by chip
             first.keyboard.press("Backspace")
-        first.keyboard.type("ResNet50_Weights.IMAGENET1K_V2")
-        first.get_by_role("option", name="ResNet50_Weights.IMAGENET1K_V2", exact=True).click()
+        for weight in QUICK_THEN_SLOW:
+            first.keyboard.type(weight)
+            first.get_by_role("option", name=weight, exact=True).click()
         first.keyboard.press("Escape")
         first.get_by_text("Timing", exact=True).click()
-        first.get_by_label("Warm-up calls").fill("100")  # long enough to be seen running
+        # Long enough to be seen running: 100 warm-up calls of ResNet-152 take about 20 s here, of
+        # MobileNetV3-Small about 1 s.
+        first.get_by_label("Warm-up calls").fill("100")
         first.get_by_label("Warm-up calls").press("Enter")
         settle(first)
         first.get_by_role("button", name="Measure", exact=True).click()
-        first.get_by_text(re.compile(r"0 of 1 measured · now ")).wait_for(timeout=60_000)
+        first.get_by_text(re.compile(r"1 of 2 measured · now ResNet152")).wait_for(timeout=120_000)
         open_speed(second, url)
-        second.get_by_text(re.compile(r"0 of 1 measured · now ResNet50")).wait_for(timeout=30_000)
+        second.get_by_text(re.compile(r"1 of 2 measured · now ResNet152")).wait_for(timeout=30_000)
         expect(second.get_by_text("A measuring run is in progress on this server")).to_be_visible()
         expect(second.get_by_role("button", name="Measure", exact=True)).to_have_count(0)
+        group = _run_group(server.pid)
+        assert len(group_members(group)) >= 3  # the run, its fork server and ResNet-152's worker
         first.get_by_role("button", name="Cancel").click()
-        first.get_by_text(re.compile(r"Last run: cancelled \(0 of 1 weights")).wait_for(timeout=30_000)
-        assert not list((tmp_path / "cache" / "measurements").glob("*"))  # nothing left behind
+        first.get_by_text(re.compile(r"Last run: cancelled \(1 of 2 weights")).wait_for(timeout=30_000)
+        assert group_members(group) == []  # the run's whole process group is gone
+        expect(first.get_by_text(re.compile(r"· cancelled after 1 of 2")).first).to_be_visible()
+        [kept] = list((cache / "measurements").glob("*.csv"))
+        assert kept.read_text(encoding="utf-8").count("MobileNet_V3_Small_Weights") == 1
 
 
 def test_on_a_shared_server_nobody_changes_anothers_set(browser, tmp_path):
