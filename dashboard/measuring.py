@@ -101,10 +101,10 @@ def _batch_choice(column) -> tuple[int, bool, int]:
     )
     if searching:
         largest = column.number_input(
-            "Largest batch", min_value=1, max_value=4096, value=defaults.max_batch, key="speed.max-batch"
+            "Largest batch", min_value=1, max_value=1024, value=defaults.max_batch, key="speed.max-batch"
         )
         return defaults.batch_size, True, int(largest)
-    batch = column.number_input("Batch size", min_value=1, max_value=4096, value=1, key="speed.batch")
+    batch = column.number_input("Batch size", min_value=1, max_value=1024, value=1, key="speed.batch")
     return int(batch), False, defaults.max_batch
 
 
