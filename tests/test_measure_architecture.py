@@ -29,7 +29,12 @@ TARGETS = [
 ]
 REFERENCES = Path(__file__).parent.parent / "torchvision_stats" / "data" / "reference_speed"
 QUANTIZED_MODULES = ("googlenet", "inception", "mobilenetv2", "resnet", "shufflenetv2")  # not v3: QAT, cheap
-OLD_BUILDERS_SETS = ("h200-batch1-float32.csv", "h200-batch64-bfloat16.csv", "xeon16-batch1-float32.csv")
+OLD_BUILDERS_SETS = (
+    "build-machine-batch1-float32.csv",
+    "h200-batch1-float32.csv",
+    "h200-batch64-bfloat16.csv",
+    "xeon16-batch1-float32.csv",
+)
 
 
 def quantized(target: Target) -> bool:

@@ -44,7 +44,7 @@ def test_the_default_set_is_the_build_machines_never_the_newest_and_links_carry_
     app = run_app({"category": "classification", "x": "Latency (ms)"})
     assert app.selectbox(key="speed").value == BUILD
     assert app.query_params["speed"] == BUILD  # the link shows the same set tomorrow
-    assert len(point_names(app)) == 114
+    assert len(point_names(app)) == 113  # 114 measured, VGG16 features without Acc@1
 
 
 def test_the_server_default_can_be_set(monkeypatch):
@@ -315,4 +315,5 @@ def test_the_walkthrough_mends():
     about = run_page("about")
     assert any(s.value == "How latency is measured" for s in about.subheader)
     shown = with_measurements(load_snapshot("main"), SetStore().load(BUILD)).tables["classification"]
-    assert shown["Input shape"].notna().sum() == 115 and shown["Latency p90 (ms)"].notna().sum() == 115
+    # Every classification weight of the set (GoogLeNet's row, of another network, is left out).
+    assert shown["Input shape"].notna().sum() == 114 and shown["Latency p90 (ms)"].notna().sum() == 114
