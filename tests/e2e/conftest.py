@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -131,6 +132,12 @@ def browser(chromium_executable):
         chromium = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+# The sidebar once the docs page fetched from the (local) docs site has replaced the bundled
+# snapshot. A server shared by a module's tests may have fetched it minutes before a test looks
+# ("just now" is under 90 s): any age is the fetched page, never the snapshot.
+FETCHED_DOCS = re.compile(r"(live|cached) docs, fetched (just now|\d+ minutes? ago)")
 
 
 @pytest.fixture(scope="session")

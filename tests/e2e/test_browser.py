@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import real_page
 from tests.docs_server import Route
+from tests.e2e.conftest import FETCHED_DOCS
 from tests.test_parse import ROWS_PER_CATEGORY
 
 pytestmark = pytest.mark.e2e
@@ -169,7 +170,7 @@ def test_the_background_refresh_reaches_the_sidebar(page, app_url):
     open_explore(page, app_url)
     sidebar = page.get_by_test_id("stSidebar")
     # First the bundled snapshot at once, then the page fetched from the (local) docs site.
-    sidebar.get_by_text(re.compile(r"(live|cached) docs, fetched just now")).wait_for(timeout=30_000)
+    sidebar.get_by_text(FETCHED_DOCS).wait_for(timeout=30_000)
 
 
 def test_each_page_renders_and_is_captured(page, app_url, screenshots):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import real_page
 from tests.docs_server import Route
-from tests.e2e.conftest import app_serving
+from tests.e2e.conftest import FETCHED_DOCS, app_serving
 from tests.e2e.test_browser import POINTS, hover_text, settle
 from torchvision_stats.output.formatting import WORD_JOINER
 
@@ -89,9 +89,7 @@ def hostile_app(tmp_path_factory):
 
 
 def wait_live(page) -> None:
-    page.get_by_test_id("stSidebar").get_by_text(
-        re.compile(r"(live|cached) docs, fetched just now")
-    ).wait_for(timeout=30_000)
+    page.get_by_test_id("stSidebar").get_by_text(FETCHED_DOCS).wait_for(timeout=30_000)
 
 
 def test_hostile_names_are_shown_as_text_and_never_run(page, hostile_app):
