@@ -65,7 +65,7 @@ def speed_up() -> None:
     """Two sets measured alike but for compile or precision: the speed-up of each weight they share,
     as a chart and a table; otherwise how to get one."""
     available = {info.id: info for info in speed.sets()}
-    settings = {set_id: speed_questions.run_settings(speed.loaded(set_id).table) for set_id in available}
+    settings = {set_id: info.run_settings for set_id, info in available.items()}  # read once per listing
     partners = {
         first: [
             second

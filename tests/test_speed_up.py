@@ -9,7 +9,7 @@ import streamlit as st
 
 from tests.test_app import run_page
 from tests.test_speed_page import BUILD_SET, csv_with, rows_of
-from torchvision_stats.data.measurement_sets import SetStore, parse
+from torchvision_stats.data.measurement_sets import SetStore, parse, run_settings
 from torchvision_stats.output import charts
 from torchvision_stats.questions import speed as speed_questions
 
@@ -52,9 +52,7 @@ def table_of(rows: list[dict[str, str]]) -> pd.DataFrame:
 
 def test_two_runs_that_differ_only_in_compile_give_each_weights_speed_up():
     eager, compiled = table_of(run_rows()), table_of(compiled_twice_as_fast())
-    difference = speed_questions.mode_difference(
-        speed_questions.run_settings(eager), speed_questions.run_settings(compiled)
-    )
+    difference = speed_questions.mode_difference(run_settings(eager), run_settings(compiled))
     assert difference == ["Compile: no → default"]
     ups = speed_questions.speed_ups(eager, compiled).set_index("Weight")
     by_hand = {row["Weight"]: float(row["Latency (ms)"]) for row in run_rows()}
@@ -77,12 +75,7 @@ def test_two_runs_that_differ_only_in_compile_give_each_weights_speed_up():
 )
 def test_runs_that_differ_otherwise_are_no_speed_up(changes, why):
     first, second = table_of(run_rows()), table_of(run_rows(**changes))
-    assert (
-        speed_questions.mode_difference(
-            speed_questions.run_settings(first), speed_questions.run_settings(second)
-        )
-        == []
-    ), why
+    assert speed_questions.mode_difference(run_settings(first), run_settings(second)) == [], why
 
 
 def test_precision_counts_as_a_mode_and_the_quantized_rows_do_not_decide():
@@ -90,8 +83,8 @@ def test_precision_counts_as_a_mode_and_the_quantized_rows_do_not_decide():
     cast = run_rows(Dtype="bfloat16", Precision="cast")
     quantized = dict(eager[0], Weight="ResNet18_QuantizedWeights.IMAGENET1K_FBGEMM_V1", Dtype="int8")
     difference = speed_questions.mode_difference(
-        speed_questions.run_settings(table_of([*eager, quantized])),
-        speed_questions.run_settings(table_of([*cast, dict(quantized)])),
+        run_settings(table_of([*eager, quantized])),
+        run_settings(table_of([*cast, dict(quantized)])),
     )
     assert difference == ["Dtype: float32 → bfloat16", "Precision: none → cast"]
 

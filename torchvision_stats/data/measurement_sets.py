@@ -64,6 +64,7 @@ class SetInfo:
     measured_at: str = ""  # the last row's time, ISO UTC
     rows: int = 0
     note: str = ""  # what a reference set's description says of how it was measured
+    run_settings: dict[str, str] = field(default_factory=dict, hash=False)  # to compare runs
 
     def describe(self) -> str:
         """What it was measured on, e.g. "AMD EPYC (cpu) · batch 1 · float32 · 2 threads · torch 2.14.1"."""
@@ -233,6 +234,17 @@ def _reference_manifest() -> dict[str, dict]:
     return {"reference-" + Path(entry["file"]).stem: entry for entry in manifest["sets"]}
 
 
+def run_settings(table: pd.DataFrame) -> dict[str, str]:
+    """Each run setting's most common value over the measured rows (int8 rows of quantized weights
+    aside: their dtype is their own, whatever the run's)."""
+    measured = table[(table["Error"] == "") & (table["Dtype"] != "int8")]
+    settings = {}
+    for label in registry.RUN_SETTINGS:
+        values = measured[label].dropna().astype(str) if label in measured.columns else pd.Series(dtype=str)
+        settings[label] = str(values.mode().iloc[0]) if not values.empty else ""
+    return settings
+
+
 def machine_words(context: dict[str, str]) -> str:
     """What a set was measured on, as its label says it: "AMD EPYC · cpu, 2 threads · batch 1 ·
     float32" (a GPU's threads do not matter; a set of int8 rows alone says int8)."""
@@ -297,7 +309,14 @@ class SetStore:
         if set_id in references:
             entry = references[set_id]
             table, problems = parse((_REFERENCES / entry["file"]).read_bytes(), known_weights)
-            info = SetInfo(set_id, entry["label"], "reference", **_context(table), note=entry.get("note", ""))
+            info = SetInfo(
+                set_id,
+                entry["label"],
+                "reference",
+                **_context(table),
+                note=entry.get("note", ""),
+                run_settings=run_settings(table),
+            )
             return MeasurementSet(info, table, problems)
         meta = self._meta(set_id)
         table, problems = parse((self.folder / f"{set_id}.csv").read_bytes(), known_weights)
@@ -305,7 +324,8 @@ class SetStore:
         label = " · ".join(
             part for part in (meta["name"], machine_words(context), meta.get("ended", "")) if part
         )
-        return MeasurementSet(SetInfo(set_id, label, meta["source"], **context), table, problems)
+        info = SetInfo(set_id, label, meta["source"], **context, run_settings=run_settings(table))
+        return MeasurementSet(info, table, problems)
 
     def _check_room(self) -> None:
         if len(list(self.folder.glob("*.json"))) >= MAX_STORED:

@@ -188,19 +188,8 @@ MODE_SETTINGS = ("Dtype", "Precision", "Compile")
 SPEED_UP = "Speed-up (×)"
 
 
-def run_settings(table: pd.DataFrame) -> dict[str, str]:
-    """Each run setting's most common value over the measured rows (int8 rows of quantized weights
-    aside: their dtype is their own, whatever the run's)."""
-    measured = table[(table["Error"] == "") & (table["Dtype"] != "int8")]
-    settings = {}
-    for label in registry.RUN_SETTINGS:
-        values = measured[label].dropna().astype(str) if label in measured.columns else pd.Series(dtype=str)
-        settings[label] = str(values.mode().iloc[0]) if not values.empty else ""
-    return settings
-
-
 def mode_difference(first: dict[str, str], second: dict[str, str]) -> list[str]:
-    """How two sets' run settings (run_settings) differ when they differ only in compile or
+    """How two sets' run settings (SetInfo.run_settings) differ when they differ only in compile or
     precision (dtype, precision, compile), in words: "Compile: no → default"; [] when they differ
     otherwise, or not at all."""
     unlike = [label for label in registry.RUN_SETTINGS if first[label] != second[label]]
