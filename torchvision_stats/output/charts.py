@@ -276,6 +276,20 @@ def budget_history_figure(best: pd.DataFrame, quality: str, budget_metric: str, 
     return go.Figure({"data": [trace], "layout": layout}, _validate=False)
 
 
+def _weight_bars(names: pd.Series, values: pd.Series, hover: list[str], gain_from: float) -> dict:
+    """One horizontal bar a weight, from `gain_from` to its value: green past it, orange short of it."""
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "y": names.map(lambda name: html.escape(str(name))).tolist(),
+        "x": (values - gain_from).tolist(),
+        "base": gain_from,
+        "customdata": hover,  # not "text": a bar chart would print that on the bars
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "marker": {"color": [GAIN_COLOR if value >= gain_from else FRONTIER_COLOR for value in values]},
+    }
+
+
 def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
     """Acc@1 change of each quantized weight against its float model, worst first."""
     ordered = pairs.sort_values(ACC1_CHANGE)
@@ -285,15 +299,7 @@ def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
         f"<br>Acc@1 {row['Acc@1 float']:g} → {row['Acc@1 quantized']:g} ({row['Δ Acc@1']:+.3f})"
         for _, row in ordered.iterrows()
     ]
-    trace = {
-        "type": "bar",
-        "orientation": "h",
-        "y": ordered["Quantized weight"].map(lambda name: html.escape(str(name))).tolist(),
-        "x": ordered[ACC1_CHANGE].tolist(),
-        "customdata": hover,  # not "text": a bar chart would print that on the bars
-        "hovertemplate": "%{customdata}<extra></extra>",
-        "marker": {"color": [FRONTIER_COLOR if value < 0 else GAIN_COLOR for value in ordered[ACC1_CHANGE]]},
-    }
+    trace = _weight_bars(ordered["Quantized weight"], ordered[ACC1_CHANGE], hover, gain_from=0)
     layout = {
         "xaxis": {"title": {"text": "Acc@1 change vs. the float model (points)"}, "zeroline": True},
         "yaxis": {"automargin": True},
@@ -369,16 +375,7 @@ def speed_up_figure(ups: pd.DataFrame, change: str) -> go.Figure:
         f"{row['Latency after (ms)']:.3f} ms: {row[speed_up]:.2f}×"
         for _, row in ordered.iterrows()
     ]
-    trace = {
-        "type": "bar",
-        "orientation": "h",
-        "y": ordered[WEIGHT].map(lambda name: html.escape(str(name))).tolist(),
-        "x": (ordered[speed_up] - 1).tolist(),
-        "base": 1,  # bars start at 1×: no change
-        "customdata": hover,
-        "hovertemplate": "%{customdata}<extra></extra>",
-        "marker": {"color": [GAIN_COLOR if value >= 1 else FRONTIER_COLOR for value in ordered[speed_up]]},
-    }
+    trace = _weight_bars(ordered[WEIGHT], ordered[speed_up], hover, gain_from=1)  # bars from 1×: no change
     layout = {
         "title": {"text": html.escape(change)},
         "xaxis": {"title": {"text": "Speed-up (before ÷ after latency, ×)"}},
