@@ -131,6 +131,7 @@ def _settings_form() -> Settings:
     precision = row[1].radio(
         "Precision",
         PRECISIONS,
+        format_func=formatting.escape_markdown,  # radio labels are Markdown
         horizontal=True,
         disabled=dtype == "float32",
         key="speed.precision",
@@ -141,8 +142,11 @@ def _settings_form() -> Settings:
         "Compile",
         ["no", *COMPILE_MODES],
         key="speed.compile",
-        help=f"torch.compile before warm-up; its first call is the Compile time column. On the build "
-        f"machine (2-core CPU, gcc) compiling ResNet-18 takes about {COMPILE_SECONDS:.0f} s.",
+        help=formatting.markdown(
+            "torch.compile before warm-up; its first call is the Compile time column. On the build "
+            "machine (2-core CPU, gcc) compiling ResNet-18 takes about {:.0f} s.",
+            COMPILE_SECONDS,
+        ),
     )
     weights_from = row[3].selectbox(
         "Weights from",
