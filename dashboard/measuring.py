@@ -26,7 +26,7 @@ from torchvision_stats.questions import speed as speed_questions
 MAX_WEIGHTS_PER_RUN = 40  # a run from the page: minutes, not hours, on a laptop
 # torch.compile's first call of a small network on the build machine (ResNet-18: see README,
 # performance), for the estimate of a compiled run.
-COMPILE_SECONDS = 27.0
+COMPILE_SECONDS = 30.0
 
 
 @st.cache_resource(show_spinner=False)

@@ -299,9 +299,9 @@ def test_the_measure_form_offers_every_deployment_mode_and_its_estimate_counts_t
     app.selectbox(key="speed.compile").select("default").run()
     caption = next(c.value for c in app.caption if c.value.startswith("Estimated time: "))
     assert "its build, a compile, 3 warm-up calls" in caption
-    # About 27 s a compile on the build machine (ResNet-18's), once per weight; the seconds shown
+    # About 30 s a compile on the build machine (ResNet-18: 27-33 s), once per weight; the seconds shown
     # are whole, so each of the two estimates may have lost up to one.
-    assert abs(_estimate_seconds(app) - eager - 27 * chosen) <= 1
+    assert abs(_estimate_seconds(app) - eager - 30 * chosen) <= 1
     app.toggle(key="speed.find-batch").set_value(True).run()
     assert app.number_input(key="speed.max-batch").value == 256
     assert not [w for w in app.number_input if w.key == "speed.batch"]  # a number, or "max"
