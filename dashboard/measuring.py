@@ -90,10 +90,11 @@ def _live_progress() -> None:
         speed.background_run().cancel()
 
 
-def _batch_choice(column) -> tuple[int, bool, int]:
-    """(batch size, search the best batch, largest batch tried): a number, or "max"."""
+def _batch_choice(column, switch_column) -> tuple[int, bool, int]:
+    """(batch size, search the best batch, largest batch tried): a number, or "max" (the switch,
+    in `switch_column`, turns the number into the largest batch the search tries)."""
     defaults = Settings()
-    searching = column.toggle(
+    searching = switch_column.toggle(
         "Best batch",
         key="speed.find-batch",
         help="Batch size max: batches 1, 2, 4 … are tried until throughput stops growing by 5 %, "
@@ -121,7 +122,7 @@ def _settings_form() -> Settings:
         key="speed.threads",
         help="CPU threads torch uses; the default is this machine's physical cores, as torch's own.",
     )
-    batch, find_batch, max_batch = _batch_choice(row[2])
+    batch, find_batch, max_batch = _batch_choice(row[2], row[3])
     channels_last = row[3].checkbox(
         "Channels last", key="speed.channels-last", help="channels_last (channels_last_3d for video)."
     )

@@ -84,11 +84,15 @@ def set_manager(known_weights: set[str]) -> None:
     st.dataframe(
         listing(sets),
         hide_index=True,
-        column_config={  # every column in view: the label and the machine wide, the rest narrow
-            "Set": st.column_config.TextColumn(width="large"),
+        # Every column in view on a laptop's page (about 800 px): a long cell ends in "…" and shows
+        # whole on hover, and the select below gives the chosen set's label whole.
+        column_config={
+            "Set": st.column_config.TextColumn(width="medium"),
             "Source": st.column_config.TextColumn(width="small"),
+            "Measured on": st.column_config.TextColumn(width="medium"),
             "Weights": st.column_config.NumberColumn(width="small"),
-            "Measured on": st.column_config.TextColumn(width="large"),
+            "Measured at": st.column_config.TextColumn(width="small"),
+            "Note": st.column_config.TextColumn(width="medium"),
         },
     )
     labels = {info.id: info.label for info in sets}
