@@ -117,7 +117,7 @@ def test_the_second_visitor_sees_the_run_and_cancel_ends_it_after_its_first_row(
             first.keyboard.type(weight)
             first.get_by_role("option", name=weight, exact=True).click()
         first.keyboard.press("Escape")
-        first.get_by_text("Timing", exact=True).click()
+        first.get_by_test_id("stExpander").get_by_text("Timing", exact=True).click()
         # Long enough to be seen running: 100 warm-up calls of ResNet-152 take about 20 s here, of
         # MobileNetV3-Small about 1 s.
         first.get_by_label("Warm-up calls").fill("100")
