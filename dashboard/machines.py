@@ -103,6 +103,13 @@ def speed_up() -> None:
     if ups.empty:
         st.info("These two sets measured no weight in common.")
         return
-    st.caption(formatting.markdown("{}: before ÷ after latency; above 1× the change is faster.", change))
+    st.caption(
+        formatting.markdown(
+            "{}: before ÷ after latency; above 1× the change is faster. Before: {}. After: {}.",
+            change,
+            available[before].label,
+            available[after].label,
+        )
+    )
     st.plotly_chart(charts.speed_up_figure(ups, change), key="speed.speed-up")
     widgets.show_table(ups)

@@ -87,22 +87,32 @@ def start_app(environment: dict[str, str], script: str = "app.py") -> tuple[subp
 
 
 @contextlib.contextmanager
-def app_and_docs(route: Route, cache_dir: Path):
-    """(app URL, docs server): the app, its docs site a local server answering the main page with
-    `route`; the test may change what the server answers."""
+def app_process_and_docs(route: Route, cache_dir: Path, **environment: str):
+    """(app URL, the app server's process, docs server): the app, with `environment` added to its
+    own, its docs site a local server answering the main page with `route`; the test may change
+    what the server answers."""
     with DocsServer() as docs:
         docs.serve_page("main", route)
-        environment = {
-            **os.environ,
-            "TVSTATS_DOCS_BASE_URL": docs.base_url,
-            "TVSTATS_CACHE_DIR": str(cache_dir),
-        }
-        process, url = start_app(environment)
+        process, url = start_app(
+            {
+                **os.environ,
+                "TVSTATS_DOCS_BASE_URL": docs.base_url,
+                "TVSTATS_CACHE_DIR": str(cache_dir),
+                **environment,
+            }
+        )
         try:
-            yield url, docs
+            yield url, process, docs
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def app_and_docs(route: Route, cache_dir: Path):
+    """(app URL, docs server), as app_process_and_docs."""
+    with app_process_and_docs(route, cache_dir) as (url, _process, docs):
+        yield url, docs
 
 
 @contextlib.contextmanager

@@ -5,7 +5,6 @@ server nobody changes another's set."""
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from urllib.parse import parse_qs, urlparse
 
@@ -13,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import real_page, require_torch
-from tests.docs_server import DocsServer, Route
-from tests.e2e.conftest import start_app
+from tests.docs_server import Route
+from tests.e2e.conftest import app_process_and_docs
 from tests.e2e.test_browser import POINTS, pick, settle, url_with
 from tests.e2e.test_speed import cli_csv, open_speed
 from tests.processes import descendants_of, group_members, group_of
@@ -37,21 +36,9 @@ def app_with(tmp_path, **environment: str):
 
 @contextlib.contextmanager
 def app_and_process(tmp_path, **environment: str):
-    with DocsServer() as docs:
-        docs.serve_page("main", Route(real_page("main")))
-        process, url = start_app(
-            {
-                **os.environ,
-                "TVSTATS_DOCS_BASE_URL": docs.base_url,
-                "TVSTATS_CACHE_DIR": str(tmp_path),
-                **environment,
-            }
-        )
-        try:
-            yield url, process
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    """The app's URL and its server's process, its docs site serving the real main page."""
+    with app_process_and_docs(Route(real_page("main")), tmp_path, **environment) as (url, process, _docs):
+        yield url, process
 
 
 @contextlib.contextmanager
