@@ -104,3 +104,10 @@ def test_the_speed_page_shows_the_speed_up_and_labels_name_the_modes():
     table = next(f.value for f in app.dataframe if "Speed-up (×)" in f.value.columns)
     assert sorted(table["Speed-up (×)"].round(3)) == [2.0, 2.0]  # the eager run is "before"
     assert any("Compile: no → default" in c.value.replace("\\", "") for c in app.caption)
+
+
+def test_across_machines_warns_of_another_precision():
+    sets = {"plain": table_of(run_rows()), "autocast": table_of(run_rows(Precision="autocast"))}
+    latencies = speed_questions.across_sets(sets, [RESNET18])
+    assert "Precision" in latencies.columns
+    assert speed_questions.unlike_settings(latencies) == ["Precision: none (plain); autocast (autocast)"]

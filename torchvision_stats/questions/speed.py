@@ -51,7 +51,7 @@ def frontier_weights(table: pd.DataFrame, category: registry.Category) -> list[s
 
 
 # What a row of Across machines shows beside the latency, so unlike runs are seen as unlike.
-RUN_COLUMNS = ("Device name", "Batch size", "Dtype", "Threads", "Torch")
+RUN_COLUMNS = ("Device name", "Batch size", "Dtype", "Precision", "Threads", "Torch")
 PER_INPUT = "Latency per input (ms)"
 
 
@@ -83,10 +83,10 @@ def across_sets(
 
 
 def unlike_settings(latencies: pd.DataFrame) -> list[str]:
-    """How the chosen sets' runs differ where it changes the time (batch size, dtype, threads,
-    torch), in words: "Batch size: 1 (H200 b1), 64 (H200 b64)"; [] when they agree."""
+    """How the chosen sets' runs differ where it changes the time (batch size, dtype, precision,
+    threads, torch), in words: "Batch size: 1 (H200 b1), 64 (H200 b64)"; [] when they agree."""
     differences = []
-    for label in ("Batch size", "Dtype", "Threads", "Torch"):
+    for label in ("Batch size", "Dtype", "Precision", "Threads", "Torch"):
         by_set = (
             latencies.dropna(subset=[label])
             .groupby("Set", sort=False)[label]
