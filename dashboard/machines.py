@@ -66,22 +66,8 @@ def speed_up() -> None:
     as a chart and a table; otherwise how to get one."""
     available = {info.id: info for info in speed.sets()}
     settings = {set_id: info.run_settings for set_id, info in available.items()}  # read once per listing
-    partners = {
-        first: [
-            second
-            for second in available
-            if second != first and speed_questions.mode_difference(settings[first], settings[second])
-        ]
-        for first in available
-    }
-    # Eager float32 first: "before" is the plain run, so a speed-up above 1× is the mode's gain.
-    befores = sorted(
-        (set_id for set_id, others in partners.items() if others),
-        key=lambda set_id: (
-            settings[set_id]["Compile"] not in ("no", ""),
-            settings[set_id]["Precision"] not in ("none", ""),
-        ),
-    )
+    partners = speed_questions.speed_up_partners(settings)
+    befores = list(partners)
     if not befores:
         st.caption(
             "Measure the same weights again with Compile or a lower-precision Dtype (same device, batch "

@@ -198,6 +198,28 @@ def mode_difference(first: dict[str, str], second: dict[str, str]) -> list[str]:
     return [f"{label}: {first[label]} → {second[label]}" for label in unlike]
 
 
+def speed_up_partners(settings: Mapping[str, dict[str, str]]) -> dict[str, list[str]]:
+    """For each set (id → its run settings) the sets it differs from only in compile or precision,
+    for those that have any; eager float32 sets first, so "before" is the plain run and a speed-up
+    above 1× is the mode's gain."""
+    partners = {
+        first: [
+            second
+            for second in settings
+            if second != first and mode_difference(settings[first], settings[second])
+        ]
+        for first in settings
+    }
+    eager_first = sorted(
+        (set_id for set_id, others in partners.items() if others),
+        key=lambda set_id: (
+            settings[set_id]["Compile"] not in ("no", ""),
+            settings[set_id]["Precision"] not in ("none", ""),
+        ),
+    )
+    return {set_id: partners[set_id] for set_id in eager_first}
+
+
 def speed_ups(baseline: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
     """Each weight measured in both sets: its latency in each and the speed-up, baseline ÷ other
     (above 1: the other is faster). Fastest gain first."""
