@@ -45,12 +45,23 @@ class PageState(Generic[View]):
         """The view the widgets hold now, validated."""
         return self.codec.from_query(self.codec.query_from_widgets(self._widgets()), context)[0]
 
+    @property
+    def _link_notices(self) -> str:
+        return f"{self.page}.link-notices"
+
     def view_for_this_run(self, context: Any) -> tuple[View, list[str]]:
         """The validated view, with the widgets set to it before they are drawn."""
         notices: list[str] = []
         if self.key(self.codec.fields[0].name) in st.session_state:
             # What the widgets hold may not fit new data (another docs version lacks GFLOPS): say so.
             view, notices = self.codec.from_query(self.codec.query_from_widgets(self._widgets()), context)
+            # A rerun nobody asked for (a background refresh landing) keeps saying what the link
+            # held that could not be used, until the visitor changes the view.
+            linked = st.session_state.get(self._link_notices)
+            if linked is not None and linked[0] == view:
+                notices = notices or linked[1]
+            else:
+                st.session_state.pop(self._link_notices, None)
         elif self._remembered in st.session_state:  # back from another page: widget state was cleared
             view = self.codec.from_query(self.codec.to_query(st.session_state[self._remembered]), context)[0]
         else:
@@ -61,6 +72,8 @@ class PageState(Generic[View]):
                 notices.append(
                     "Not used on this page, so ignored: " + ", ".join(key[:40] for key in unknown[:10])
                 )
+            if notices:
+                st.session_state[self._link_notices] = (view, notices)
         self.set_widgets(view)
         return view, notices
 
