@@ -120,7 +120,7 @@ def test_every_category_plots_one_point_per_row(page, app_url, slug, screenshots
         1 if slug == "classification" else 0
     )  # VGG16 features: no Acc@1
     expect_points(page, expected)
-    assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"
+    expect(page.locator(".js-plotly-plot .xtitle")).to_have_text("Params (M)")
     page.screenshot(path=screenshots / f"explore-{slug}.png")
 
 
@@ -262,7 +262,7 @@ def test_switching_the_docs_version_in_the_sidebar(page, app_url):
     page.wait_for_function(f"() => document.querySelectorAll('{POINTS}').length === 3", timeout=30_000)
     settle(page)
     url_with(page, "version=0.13")
-    assert page.locator(".js-plotly-plot .xtitle").text_content() == "Params (M)"  # no GFLOPS in 0.13
+    expect(page.locator(".js-plotly-plot .xtitle")).to_have_text("Params (M)")  # no GFLOPS in 0.13
     # …and the page says so, where it used to change the axis silently.
     page.get_by_text("X axis: GFLOPS is not available here; showing Params (M).").wait_for(timeout=10_000)
     # The only notice: the ranges at main's ends follow 0.13's data rather than pinning main's numbers.

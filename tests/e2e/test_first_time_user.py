@@ -166,20 +166,19 @@ def test_an_empty_result_says_why_where_the_chart_would_be(page, app_url):
     page.get_by_text(message).wait_for(timeout=15_000)
 
 
-def axis_titles(page) -> tuple[str, str]:
-    return (
-        page.locator(".js-plotly-plot .xtitle").text_content(),
-        page.locator(".js-plotly-plot .ytitle").text_content(),
-    )
+def expect_axis_titles(page, x: str, y: str) -> None:
+    """The chart's axis titles, waited for (a rerun may still be drawing the chart)."""
+    expect(page.locator(".js-plotly-plot .xtitle")).to_have_text(x)
+    expect(page.locator(".js-plotly-plot .ytitle")).to_have_text(y)
 
 
 def test_a_link_never_plots_a_metric_against_itself_and_many_bad_keys_give_one_notice(page, app_url):
     open_explore(page, app_url, category="object_detection", x="Acc@1", y="GFLOPS")
-    assert axis_titles(page) == ("GFLOPS", "Box MAP")
+    expect_axis_titles(page, "GFLOPS", "Box MAP")
     notice = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stAlert")
     expect(notice).to_have_count(1)
-    assert "X axis: Acc@1 is not available here; showing GFLOPS." in notice.inner_text()
-    assert "Y axis: GFLOPS is already the X axis; showing Box MAP." in notice.inner_text()
+    expect(notice).to_contain_text("X axis: Acc@1 is not available here; showing GFLOPS.")
+    expect(notice).to_contain_text("Y axis: GFLOPS is already the X axis; showing Box MAP.")
     bad = {
         "category": "nonsense",
         "x": "Acc@999",
@@ -193,8 +192,8 @@ def test_a_link_never_plots_a_metric_against_itself_and_many_bad_keys_give_one_n
     }
     open_explore(page, app_url, **bad)
     expect(notice).to_have_count(1)  # one box, listing them all
+    expect(notice).to_contain_text("9 parts of the view could not be used:")
     text = notice.inner_text()
-    assert "9 parts of the view could not be used:" in text
     assert "nonsense" in text and "NotAFamily" in text and "zoom" in text and "“GFLOPS=a,b”" in text
     expect_points(page, 114)  # the defaults: every classification weight with both values
 
