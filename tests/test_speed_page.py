@@ -49,9 +49,8 @@ def test_the_newest_set_is_active_and_explore_plots_latency():
     app = run_app({"category": "classification", "x": "Latency (ms)"})
     assert app.selectbox(key="speed").value == "reference-build-machine-batch1-float32"
     assert app.selectbox(key="explore.x").value == "Latency (ms)"
-    # 114 of the 115 classification weights are in the build machine's set (GoogLeNet's row was of
-    # another network, and is left out); VGG16 features has no Acc@1.
-    assert app.caption[1].value.startswith("113 of 115 weights plotted")
+    # Every classification weight is in the build machine's set; VGG16 features has no Acc@1.
+    assert app.caption[1].value.startswith("114 of 115 weights plotted")
 
 
 def test_the_speed_url_key_picks_the_set_and_unmeasured_rows_are_counted():
@@ -155,7 +154,7 @@ def test_the_proxy_chart_and_its_rank_correlation_on_the_build_set():
     assert not app.exception
     text = " ".join(m.value for m in app.markdown).replace("\\", "")
     assert "Rank correlation of GFLOPS and measured latency (Spearman): **0." in text
-    assert "over 114 weights" in text  # every classification weight of the set
+    assert "over 115 weights" in text  # every classification weight of the set
     differences = next(frame.value for frame in app.dataframe if "Rank difference" in frame.value.columns)
     assert len(differences) == 10 and differences["Rank difference"].abs().is_monotonic_decreasing
 
@@ -177,9 +176,8 @@ def test_a_swag_pick_carries_its_licence_mark():
 def test_quantization_shows_the_speed_up_on_a_cpu_set():
     app = run_page("quantization")
     pairs = app.dataframe[0].value
-    # 16 quantized weights, 14 with a float twin in the set; the quantized GoogLeNet and Inception V3
-    # rows were of another network and are left out: 12.
-    assert pairs["Speed-up (×)"].notna().sum() == 12
+    # 16 quantized weights, 14 with a float twin in the docs, all measured in the set.
+    assert pairs["Speed-up (×)"].notna().sum() == 14
     assert any(
         "Speed-up: the float weight's latency over the quantized one's" in c.value.replace("\\", "")
         for c in app.caption

@@ -75,7 +75,7 @@ def test_an_upload_is_its_visitors_own_and_a_link_carries_its_set(browser, tmp_p
         settle(first)
         link = url_with(first, f"speed={mine}", "x=Latency+(ms)")
         second.goto(url + LATENCY_VIEW)
-        expect(second.locator(POINTS)).to_have_count(113, timeout=30_000)  # the server's default set
+        expect(second.locator(POINTS)).to_have_count(114, timeout=30_000)  # the server's default set
         second.get_by_test_id("stSidebar").get_by_text(
             re.compile("^2-core AMD EPYC build machine")
         ).wait_for()
