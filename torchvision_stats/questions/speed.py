@@ -99,9 +99,12 @@ def unlike_settings(latencies: pd.DataFrame) -> list[str]:
     return differences
 
 
-# A weight measured from the page costs about this much beyond its own calls: a process starts and
-# imports torch (the build machine's figure; see README, performance).
-PROCESS_SECONDS = 4.0
+# A run costs this much beyond its weights' own builds and calls, on the build machine (README,
+# performance): once, the run's process starts and its fork server imports torch; per weight, a
+# fork and its row written (0.40 s a weight over the whole main-docs sweep, an upper bound; a
+# one-weight run, 4.9–5.6 s beyond the weight's own work).
+RUN_START_SECONDS = 5.0
+WEIGHT_SECONDS = 0.5
 QUICK_SECONDS = 60.0  # the page's first choice of weights: about a minute on the build machine
 QUICK_WEIGHTS = 5
 
@@ -119,12 +122,12 @@ def estimated_seconds(
     calls_per_searched_batch: int = 0,
 ) -> float | None:
     """How long measuring `weights` takes on the machine of `reference` (a measurement set's rows:
-    the build machine's): per weight a process start, its build, a compile when asked, the batches
-    a search tries, the warm-up and at least `min_samples` calls at `batch_size` (when searching,
-    the largest batch: an upper bound). A batch scales the latency linearly. None when a weight is
-    not in it."""
+    the build machine's): the run's start, then per weight its process, its build, a compile when
+    asked, the batches a search tries, the warm-up and at least `min_samples` calls at `batch_size`
+    (when searching, the largest batch: an upper bound). A batch scales the latency linearly. None
+    when a weight is not in it."""
     rows = reference[reference["Error"] == ""].drop_duplicates(WEIGHT, keep="last").set_index(WEIGHT)
-    total = 0.0
+    total = RUN_START_SECONDS
     for weight in weights:
         if weight not in rows.index or not rows.at[weight, LATENCY] > 0:
             return None
@@ -132,7 +135,7 @@ def estimated_seconds(
         call = per_input * batch_size
         build = rows.at[weight, "Build time (s)"]
         total += (
-            PROCESS_SECONDS
+            WEIGHT_SECONDS
             + (build if build == build else 0.0)
             + compile_seconds
             + sum(calls_per_searched_batch * per_input * batch for batch in searched_batches)
