@@ -28,12 +28,11 @@ def main() -> None:
 
     target = Target(arguments.weight, arguments.builder, "torchvision.models", "classification")
     settings = Settings(min_run_time=1.0)
-    ways = {"forked": runner._processes(), "fresh": multiprocessing.get_context("spawn")}
+    ways = {"forked": runner.forked_processes(), "fresh": multiprocessing.get_context("spawn")}
     latencies: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(arguments.rounds):
-        for name, context in ways.items():
-            runner._processes = lambda context=context: context  # this round's way of starting
-            latencies[name].append(float(runner.measure_one(target, settings)["Latency (ms)"]))
+        for name, processes in ways.items():
+            latencies[name].append(float(runner.measure_one(target, settings, processes)["Latency (ms)"]))
     for name, values in latencies.items():
         print(f"{name:7s} " + " ".join(f"{value:.1f}" for value in values) + " ms")
 

@@ -5,7 +5,8 @@ The same engine, settings and weights as `python -m torchvision_stats measure --
 a fresh interpreter that imports torch and torchvision itself (`multiprocessing`'s spawn, as on
 Windows) instead of a fork of the run's server that imported them once. Run it on the same machine
 on the same day as a CLI sweep, then read both files with `benchmarks/sweep_overhead.py`: the
-difference in wall time is what the fork server saves.
+difference in the time outside the weights' own work is what the fork server saves (the own work
+itself drifts between runs on a VM).
 
 Run: `python benchmarks/sweep_process_per_weight.py --out FILE.csv`.
 """
@@ -34,14 +35,13 @@ def main() -> None:
 
     tables = load_weight_tables("main", offline=True).data.tables
     targets, _notes = runner.plan(tables, None, arguments.weights, "cpu")
-    spawn = multiprocessing.get_context("spawn")
-    runner._processes = lambda: spawn  # the one change: a fresh interpreter for each weight
 
     started = time.monotonic()
     summary = runner.run(
         targets,
         Settings(),
         arguments.out,
+        processes=multiprocessing.get_context("spawn"),  # the one change: a fresh interpreter each
         on_done=lambda target, row: print(f"{target.weight} {row.get('Latency (ms)', row.get('Error'))}"),
     )
     minutes = (time.monotonic() - started) / 60

@@ -69,7 +69,7 @@ PRELOAD = [
 
 
 @functools.cache
-def _processes() -> multiprocessing.context.BaseContext:
+def forked_processes() -> multiprocessing.context.BaseContext:
     """Where each weight's child comes from: forked from one server process that imported torch
     and torchvision once (POSIX), else a fresh interpreter (Windows). Either way a fresh process per
     weight: a crash or an out-of-memory kill is one row, and memory comes back when it exits."""
@@ -93,9 +93,13 @@ def _failure(exitcode: int | None, log: Path) -> str:
     return f"the measuring process ended with code {exitcode}: {(words or ['no output'])[0][:200]}"
 
 
-def measure_one(target: Target, settings: Settings) -> dict[str, str]:
-    """One weight measured in a child process: its CSV row, Error filled when it failed."""
-    context = _processes()
+def measure_one(
+    target: Target, settings: Settings, processes: multiprocessing.context.BaseContext | None = None
+) -> dict[str, str]:
+    """One weight measured in a child process: its CSV row, Error filled when it failed. The child
+    comes from `processes` (default: forked_processes; a benchmark may ask for spawn's fresh
+    interpreter, as the first engine ran each weight)."""
+    context = processes or forked_processes()
     request = {
         "target": asdict(target),
         "settings": asdict(settings),
@@ -145,10 +149,11 @@ def run(
     resume: bool = False,
     on_start: Callable[[Target], None] = lambda target: None,
     on_done: Callable[[Target, dict[str, str]], None] = lambda target, row: None,
+    processes: multiprocessing.context.BaseContext | None = None,
 ) -> RunSummary:
     """Measure each target in turn, appending its row to `out` as soon as it is known. Resumed, the
     weights `out` holds a good row for are kept and the failed ones measured again (their Error
-    rows replaced)."""
+    rows replaced). `processes`: as measure_one."""
     measurements.repair_torn_tail(out)
     done = set(measurements.measured_weights(out)) if resume else set()
     if resume:
@@ -158,7 +163,7 @@ def run(
         if target.weight in done:
             continue
         on_start(target)
-        row = measure_one(target, settings)
+        row = measure_one(target, settings, processes)
         measurements.append_row(out, row)
         if row.get("Error"):
             summary.failed += 1
