@@ -8,9 +8,9 @@ import csv
 import io
 import json
 import os
+import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -185,39 +185,61 @@ def test_a_noisy_latency_is_marked_beside_it():
 
 
 HOLD = """
-import sys, time
+import sys
 from pathlib import Path
 from torchvision_stats.measure.lock import machine_lock
 with machine_lock(Path(sys.argv[1])):
     print("held", flush=True)
-    time.sleep(float(sys.argv[2]))
+    sys.stdin.readline()  # held until the test says
 """
+
+
+def first_line(pipe) -> str:
+    """A line read byte by byte from an unbuffered pipe: nothing after it is taken from the pipe, so
+    select() sees whatever comes next."""
+    line = b""
+    while not line.endswith(b"\n"):
+        byte = os.read(pipe.fileno(), 1)
+        if not byte:
+            break
+        line += byte
+    return line.decode()
 
 
 def test_a_second_run_waits_for_the_first_and_says_so(tmp_path):
     require_torch()
     cache = tmp_path / "cache"
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(cache), "6"], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
+        [sys.executable, "-c", HOLD, str(cache)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
     assert holder.stdout.readline().strip() == "held"
-    started = time.monotonic()
-    second = subprocess.run(
+    out = tmp_path / "m.csv"
+    second = subprocess.Popen(
         [
             sys.executable, "-m", "torchvision_stats", "measure", "--weights", "^SqueezeNet1_1_Weights",
-            "--min-run-time", "0", "--warmup", "0", "--progress", "json", "--out", str(tmp_path / "m.csv"),
+            "--min-run-time", "0", "--warmup", "0", "--progress", "json", "--out", str(out),
         ],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, cwd=ROOT,
         env={**os.environ, "TVSTATS_CACHE_DIR": str(cache)},
     )  # fmt: skip
-    holder.wait()
-    assert second.returncode == 0, second.stderr
-    assert f"note: another measuring run holds this machine (pid {holder.pid} since " in second.stderr
-    events = [json.loads(line) for line in second.stdout.splitlines()]
-    assert events[0] == {"event": "waiting", "holder": events[0]["holder"]}
-    assert events[0]["holder"].startswith(f"pid {holder.pid} since ")
-    assert time.monotonic() - started >= 4  # it waited for the holder to end before measuring
-    assert [row["Error"] for row in csv.DictReader((tmp_path / "m.csv").open())] == [""]
+    try:
+        waiting = json.loads(first_line(second.stdout))  # blocks until the second has met the lock
+        assert waiting == {"event": "waiting", "holder": waiting["holder"]}
+        assert waiting["holder"].startswith(f"pid {holder.pid} since ")
+        # While the lock is held the second starts nothing: no event for a second, no row.
+        assert select.select([second.stdout], [], [], 1.0)[0] == []
+        assert second.poll() is None and not out.exists()
+        holder.communicate("release\n", timeout=30)
+        rest, errors = (text.decode() for text in second.communicate(timeout=300))
+    finally:
+        for process in (holder, second):
+            process.kill()
+            process.wait()
+    assert second.returncode == 0, errors
+    assert f"note: another measuring run holds this machine (pid {holder.pid} since " in errors
+    assert json.loads(rest.splitlines()[0])["event"] == "start"  # measuring began after the release
+    assert [row["Error"] for row in csv.DictReader(out.open())] == [""]
 
 
 BLOCKED = """
