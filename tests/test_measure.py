@@ -20,7 +20,7 @@ from tests.processes import children_of, command_line, group_members
 from torchvision_stats import cli, registry
 from torchvision_stats.data import facts, measurements
 from torchvision_stats.data.measurements import COLUMNS
-from torchvision_stats.measure import runner
+from torchvision_stats.measure import environment, runner
 from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
 
@@ -238,6 +238,16 @@ def test_a_failing_model_is_recorded_and_nothing_else_is_lost(tmp_path):
     assert rows[0]["Error"].startswith("AttributeError:") and rows[1]["Error"] == ""
 
 
+# The CLI, saying at its end whether its own process imported torch (its fork server does).
+CLI_WITH_TORCH_REPORT = """
+import sys
+from torchvision_stats import cli
+code = cli.main(sys.argv[1:])
+print("torch imported" if "torch" in sys.modules else "torch not imported", file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def test_a_run_killed_midway_resumes_with_only_the_rest(tmp_path):
     out = tmp_path / "resume.csv"
     arguments = [
@@ -266,8 +276,13 @@ def test_a_run_killed_midway_resumes_with_only_the_rest(tmp_path):
     process.wait()
     first = read(out)
     assert 1 <= len(first) < 3, "the run was not stopped midway"
-    resumed = measure_cli(*arguments, "--resume")
+    resumed = subprocess.run(
+        [sys.executable, "-c", CLI_WITH_TORCH_REPORT, "measure", *arguments, "--resume"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
     assert resumed.returncode == 0, resumed.stderr
+    if not environment.may_have_a_gpu():  # the devices are known without torch: 2–3 s sooner
+        assert resumed.stderr.splitlines()[-1] == "torch not imported"
     rows = read(out)
     assert len(rows) == 3 and rows[: len(first)] == first  # what was measured is kept, not redone
     assert {row["Weight"] for row in rows} == {

@@ -216,7 +216,7 @@ def test_the_first_choice_is_quick_and_its_time_is_shown():
     assert 1 <= len(chosen) <= 5 and "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1" not in chosen
     seconds = speed_questions.estimated_seconds(reference, chosen)
     latencies = reference.set_index("Weight").loc[chosen]
-    by_hand = 5.0 + sum(  # the run's start, then each weight's fork, build, warm-up and calls
+    by_hand = 3.5 + sum(  # the run's start, then each weight's fork, build, warm-up and calls
         0.5 + build + 3 * latency / 1000 + max(0.5, 20 * latency / 1000)
         for latency, build in zip(latencies["Latency (ms)"], latencies["Build time (s)"], strict=True)
     )

@@ -216,7 +216,7 @@ def _settings(arguments: argparse.Namespace) -> Settings:
     if arguments.warmup < 0 or arguments.min_run_time < 0 or arguments.timeout <= 0:
         raise Refused("--warmup and --min-run-time cannot be negative, and --timeout must be positive")
     settings = settings_from(arguments)
-    available = environment.available_devices()
+    available = environment.devices_here()
     native = (  # asked of a GPU only when it is there and bfloat16 is wanted
         settings.device == "cuda"
         and "cuda" in available
@@ -248,7 +248,10 @@ def _check_resumable(out: Path, settings: Settings) -> None:
         existing = measurements.file_settings(out)
     except measurements.NotAMeasurementFile as error:
         raise Refused(str(error)) from error
-    planned = environment.run_context(settings.device, environment.device_name(settings.device), settings)
+    try:
+        planned = runner.planned_context(settings)
+    except RuntimeError as error:
+        raise Refused(str(error)) from error
     different = measurements.differences(existing, planned)
     if different:
         raise Refused(

@@ -130,8 +130,9 @@ def run_context(device: str, device_name: str, settings: Any) -> dict[str, str]:
         "Channels last": "yes" if settings.channels_last else "no",
         "Compile": settings.compile or "no",
         "Weights from": settings.weights_from,
-        "Torch": torch.__version__,
-        "Torchvision": torchvision.__version__,
+        # Plain str: torch's own TorchVersion, pickled into the row, made the parent import torch.
+        "Torch": str(torch.__version__),
+        "Torchvision": str(torchvision.__version__),
     }
 
 
@@ -153,6 +154,12 @@ def may_have_a_gpu() -> bool:
         return platform.machine() == "arm64"
     signs = ("/proc/driver/nvidia/gpus", "/dev/nvidia0", "/dev/nvidiactl", "/dev/kfd", "/dev/dxg")
     return any(Path(sign).exists() for sign in signs) or shutil.which("nvidia-smi") is not None
+
+
+def devices_here() -> list[str]:
+    """available_devices(); just the CPU, at once and without importing torch (2–3 s), on a machine
+    with no sign of a GPU."""
+    return available_devices() if may_have_a_gpu() else ["cpu"]
 
 
 def available_devices_in_child() -> list[str]:

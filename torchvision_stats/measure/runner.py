@@ -24,7 +24,7 @@ from torchvision_stats import registry
 from torchvision_stats.data import measurements
 from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
-from torchvision_stats.measure.worker import ENVIRONMENT, run_child
+from torchvision_stats.measure.worker import ENVIRONMENT, run_child, send_run_context
 from torchvision_stats.questions import analysis
 
 QUANTIZED = registry.QUANTIZED
@@ -132,6 +132,25 @@ def measure_one(
             child.kill()
             child.join()
         return row if row is not None else {"Weight": target.weight, "Error": _failure(child.exitcode, log)}
+
+
+def planned_context(settings: Settings) -> dict[str, str]:
+    """The run settings each row of a run with `settings` will record (environment.run_context),
+    as a child of the fork server sees them: this process never imports torch."""
+    context = forked_processes()
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=send_run_context, args=(asdict(settings), sending), daemon=True)
+    child.start()
+    sending.close()
+    try:
+        return receiving.recv()
+    except EOFError as error:  # it died before answering (torch cannot be imported, say)
+        child.join()
+        ended = f"the measuring process ended with code {child.exitcode} before answering"
+        raise RuntimeError(ended) from error
+    finally:
+        receiving.close()
+        child.join()
 
 
 @dataclass

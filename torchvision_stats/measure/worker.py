@@ -270,6 +270,18 @@ def run_child(request: dict[str, Any], connection: Any, log_path: str) -> None:
     connection.close()
 
 
+def send_run_context(settings_fields: dict[str, Any], connection: Any) -> None:
+    """A forked child: the settings a row of `settings` would record (torch's versions, the device's
+    name), for --resume to compare with a file's rows without the parent importing torch."""
+    from torchvision_stats.measure import environment
+    from torchvision_stats.measure.settings import Settings
+
+    settings = Settings(**settings_fields)
+    name = environment.device_name(settings.device)
+    connection.send(environment.run_context(settings.device, name, settings))
+    connection.close()
+
+
 def main() -> int:
     print(RESULT_MARKER + json.dumps(measure_or_error(json.loads(sys.argv[1]))), flush=True)
     return 0

@@ -102,8 +102,9 @@ def unlike_settings(latencies: pd.DataFrame) -> list[str]:
 # A run costs this much beyond its weights' own builds and calls, on the build machine (README,
 # performance): once, the run's process starts and its fork server imports torch; per weight, a
 # fork and its row written (0.40 s a weight over the whole main-docs sweep, an upper bound; a
-# one-weight run, 4.9–5.6 s beyond the weight's own work).
-RUN_START_SECONDS = 5.0
+# one-weight run, 3.2–3.6 s beyond the weight's own work since the run's own process stopped
+# importing torch, 4.9–5.6 s before).
+RUN_START_SECONDS = 3.5
 WEIGHT_SECONDS = 0.5
 QUICK_SECONDS = 60.0  # the page's first choice of weights: about a minute on the build machine
 QUICK_WEIGHTS = 5
