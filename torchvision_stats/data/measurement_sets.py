@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from torchvision_stats import registry
+from torchvision_stats.data import spreadsheet_text
 from torchvision_stats.data.cache import Cache, write_atomically
 from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.measurements import COLUMNS, FIRST_COLUMNS
@@ -41,7 +42,6 @@ _NUMERIC = tuple(
     if isinstance(registry.MEASUREMENT_COLUMNS[label], registry.Metric) or label in _WHOLE_NUMBERS
 )
 LATENCY = registry.LATENCY.label
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ID = re.compile(r"[^a-z0-9]+")
 
 
@@ -82,10 +82,6 @@ class MeasurementSet:
     problems: list[str] = field(default_factory=list)  # e.g. weights the docs do not list
 
 
-def _neutralised(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def parse(raw: bytes, known_weights: set[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The rows of a measurement CSV, checked; InvalidMeasurements saying what is wrong."""
     if len(raw) > MAX_BYTES:
@@ -123,7 +119,9 @@ def parse(raw: bytes, known_weights: set[str] | None = None) -> tuple[pd.DataFra
             cell = cells.get(label, "")  # a column older files lack: missing
             # Text keeps a leading tab or CR, so it is neutralised rather than stripped of it.
             values[label] = (
-                _number(cell.strip(), label, number) if label in _NUMERIC else _neutralised(cell.strip(" "))
+                _number(cell.strip(), label, number)
+                if label in _NUMERIC
+                else spreadsheet_text.neutralised(cell.strip(" "))
             )
         why = _inconsistency(values, cells)
         if why:

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from torchvision_stats import registry
+from torchvision_stats.data import spreadsheet_text
 from torchvision_stats.data.dataset import WeightTables
 
 FORMATS = ("csv", "json")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -31,10 +31,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         values = safe[label].tolist()
         # Plain Python over ~100 cells is several times faster than pandas' string methods here.
-        if any(isinstance(value, str) and value.startswith(_FORMULA_STARTS) for value in values):
+        if any(spreadsheet_text.is_formula(value) for value in values):
             safe[label] = [
-                "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
-                for value in values
+                spreadsheet_text.neutralised(value) if isinstance(value, str) else value for value in values
             ]
     return safe
 
