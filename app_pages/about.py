@@ -5,7 +5,9 @@ import streamlit as st
 from dashboard import data, sidebar
 from torchvision_stats import registry
 from torchvision_stats.data.cache import default_cache_dir
-from torchvision_stats.output import formatting
+from torchvision_stats.output import formatting, widget_keys
+
+keys = widget_keys.ABOUT
 
 result = data.page_data()
 provenance = result.data.provenance
@@ -40,7 +42,7 @@ st.dataframe(
     },
     hide_index=True,
 )
-sidebar.refresh_button("about.refresh")
+sidebar.refresh_button(keys("refresh"))
 if result.data.problems:
     with st.expander(
         formatting.markdown("Parse problems ({})", len(result.data.problems)), icon=":material/report:"

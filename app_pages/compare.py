@@ -6,8 +6,10 @@ import streamlit as st
 from dashboard import data, finder, widgets
 from dashboard.url_state import PageState
 from torchvision_stats import registry
-from torchvision_stats.output import export, formatting, view_state
+from torchvision_stats.output import export, formatting, view_state, widget_keys
 from torchvision_stats.questions import analysis, find
+
+keys = widget_keys.COMPARE
 
 HIGHLIGHT = "background-color: rgba(46, 160, 67, 0.28); font-weight: 600"
 ROW_PIXELS = 35  # the grid's row height
@@ -20,14 +22,14 @@ category_of = {weight: slug for slug, table in tables.items() for weight in tabl
 
 st.title("Compare")
 widgets.url_notices(notices)
-finder.weight_finder("compare.find", "compare.weights", find.candidates(tables), view_state.MAX_COMPARED)
+finder.weight_finder(keys("find"), keys("weights"), find.candidates(tables), view_state.MAX_COMPARED)
 st.multiselect(
     "Weights to compare",
     list(category_of),
     format_func=lambda weight: f"{weight}  ·  {registry.CATEGORIES[category_of[weight]].title}",
     max_selections=view_state.MAX_COMPARED,
     placeholder="Or browse: type part of a weight's name",
-    key="compare.weights",
+    key=keys("weights"),
     select_all=False,  # its "Select N matches" made Enter add a batch of weights nobody asked for
 )
 view = state.current(tables)
@@ -62,7 +64,7 @@ if rows:
     compared = pd.DataFrame([row for _, row in rows])
     widgets.measured_caption([compared])
     widgets.csv_download(
-        "Download as CSV", compared, export.file_name("compare", list(view.weights)), "compare.download"
+        "Download as CSV", compared, export.file_name("compare", list(view.weights)), keys("download")
     )
     st.subheader("Code")
     for _, row in rows:

@@ -6,10 +6,12 @@ import streamlit as st
 
 from dashboard import data, sidebar, speed, url_state, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import charts, controls, export, formatting, view_state
+from torchvision_stats.output import charts, controls, export, formatting, view_state, widget_keys
 from torchvision_stats.questions import analysis
 
-widgets.open_range_ends("explore.range")
+keys = widget_keys.EXPLORE
+
+widgets.open_range_ends(keys.prefix("range"))
 page = url_state.open_category_page("explore", view_state.EXPLORE)
 state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
@@ -57,13 +59,13 @@ with chart_area:
                 families=data.family_order(view.category, families),
                 measured_on=measured_on,
             ),
-            key="explore.chart",
+            key=keys("chart"),
             on_select="rerun",
             selection_mode=("box", "lasso"),
             config={"displaylogo": False},
         )
     summary = charts.plotted_summary(
-        shown, table, view, listed=st.session_state.get("explore.show-table", False)
+        shown, table, view, listed=st.session_state.get(keys("show-table"), False)
     )
     st.caption(formatting.markdown("{} Drag a box or lasso on the chart to select weights.", summary))
 
@@ -74,38 +76,38 @@ with controls_area:
         "X axis",
         metrics,
         format_func=registry.axis_title,
-        key="explore.x",
+        key=keys("x"),
         on_change=state.keep_apart,
         args=("x", "y", view.x),
     )
     y_metrics = [label for label in metrics if label != view.x]  # never a metric against itself
-    axes[2].selectbox("Y axis", y_metrics, format_func=registry.axis_title, key="explore.y")
-    axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key="explore.color")
+    axes[2].selectbox("Y axis", y_metrics, format_func=registry.axis_title, key=keys("y"))
+    axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key=keys("color"))
     sizes = [view_state.NO_SIZE, *metrics]
-    axes[4].selectbox("Size by", sizes, format_func=registry.axis_title, key="explore.size")
-    axes[5].toggle("Log X", key="explore.logx")
-    axes[6].toggle("Log Y", key="explore.logy")
+    axes[4].selectbox("Size by", sizes, format_func=registry.axis_title, key=keys("size"))
+    axes[5].toggle("Log X", key=keys("logx"))
+    axes[6].toggle("Log Y", key=keys("logy"))
     filters_row = st.columns([1.2, 2, 1.2])
     filters_row[0].text_input(
         "Search models",
-        key="explore.q",
+        key=keys("q"),
         max_chars=view_state.MAX_SEARCH_LENGTH,
         placeholder="resnet, or re:^vit_b",
         help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
     )
     filters_row[1].multiselect(
-        "Families", families, key="explore.family", placeholder="All families", select_all=False
+        "Families", families, key=keys("family"), placeholder="All families", select_all=False
     )
     filters_row[2].segmented_control(
         "Pareto frontier",
         view_state.PARETO_MODES,
-        key="explore.pareto",
+        key=keys("pareto"),
         format_func={"off": "Off", "frontier": "Show", "only": "Only"}.get,
         required=True,
         help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
     )
     with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(ranges.narrowed)):
-        widgets.range_controls(range_controls, "explore.range")
+        widgets.range_controls(range_controls, keys.prefix("range"))
 
 selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
 if selected_weights:
@@ -113,19 +115,19 @@ if selected_weights:
     st.subheader(formatting.markdown("Selected ({})", len(selected)))
     widgets.show_table(selected)
     widgets.csv_download(
-        "Download selection as CSV", selected, f"{view.category}-selection.csv", "explore.download-selection"
+        "Download selection as CSV", selected, f"{view.category}-selection.csv", keys("download-selection")
     )
 
 st.subheader(formatting.markdown("Filtered weights ({})", len(shown)))
 pareto_words = ["pareto"] if view.pareto == "only" else []
 file_name = export.file_name(view.category, [view.q, *view.family, *ranges.worded.values(), *pareto_words])
-widgets.csv_download("Download CSV", shown, file_name, "explore.download")
+widgets.csv_download("Download CSV", shown, file_name, keys("download"))
 # Off at first: the table grid is heavy for the browser to load, and the chart comes first.
-if st.toggle("Show them as a table", key="explore.show-table"):
+if st.toggle("Show them as a table", key=keys("show-table")):
     widgets.show_table(shown)
 
 if len(shown):
     st.subheader("Use a weight")
-    widgets.code_for_a_chosen_weight(shown, "explore.snippet-weight")
+    widgets.code_for_a_chosen_weight(shown, keys("snippet-weight"))
 
 state.remember(view)

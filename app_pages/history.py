@@ -6,8 +6,10 @@ from dashboard import changes, data, sidebar, versions, widgets
 from dashboard.url_state import PageState
 from torchvision_stats import registry
 from torchvision_stats.data.snapshot import snapshot_versions
-from torchvision_stats.output import charts, formatting, view_state
+from torchvision_stats.output import charts, formatting, view_state, widget_keys
 from torchvision_stats.questions import history
+
+keys = widget_keys.HISTORY
 
 # "stable" is another name for the newest release.
 releases = [v for v in versions.choices() if v != "stable"]
@@ -30,15 +32,15 @@ controls[0].selectbox(
     "Category",
     list(registry.CATEGORIES),
     format_func=lambda s: registry.CATEGORIES[s].title,
-    key="history.category",
+    key=keys("category"),
     on_change=state.reset,  # another category: its own budget metric and a budget that fits it
     args=(("budget_metric", "budget"), context),
 )
 controls[1].multiselect(
     "Releases",
     releases,
-    key="history.releases",
-    format_func=versions.labeller(releases, st.session_state.get("history.releases") or []),  # loads now?
+    key=keys("releases"),
+    format_func=versions.labeller(releases, st.session_state.get(keys("releases")) or []),  # loads now?
     max_selections=history.MAX_RELEASES,  # each release not bundled may be a fetch of up to 10 s
     select_all=False,  # "Select N matches" would ask for more releases than the limit
     help=formatting.markdown("Up to {} releases at once.", history.MAX_RELEASES),
@@ -83,16 +85,16 @@ budget_metrics = history.budget_metrics(category, tables)
 if view.budget_metric not in budget_metrics:
     state.set("budget_metric", budget_metrics[0])
 budget_row = st.columns([1, 1, 2])
-budget_metric = budget_row[0].selectbox("Budget metric", budget_metrics, key="history.budget_metric")
+budget_metric = budget_row[0].selectbox("Budget metric", budget_metrics, key=keys("budget_metric"))
 largest = history.largest_budget(tables, budget_metric) or 0.0
 state.set("budget", min(view.budget, largest))
 budget = budget_row[1].number_input(
-    formatting.markdown("At most ({})", budget_metric), min_value=0.0, max_value=largest, key="history.budget"
+    formatting.markdown("At most ({})", budget_metric), min_value=0.0, max_value=largest, key=keys("budget")
 )
 best = history.best_under_budget(tables, category.main_metric, budget_metric, budget)
 if best[category.main_metric].notna().any():
     figure = charts.budget_history_figure(best, category.main_metric, budget_metric, budget)
-    st.plotly_chart(figure, key="history.chart", config={"displaylogo": False})
+    st.plotly_chart(figure, key=keys("chart"), config={"displaylogo": False})
 else:  # in the chart's place: why it would be empty, and what fits
     cheapest = history.smallest_budget(tables, budget_metric)
     st.info(
@@ -114,15 +116,15 @@ for name, fallback in (("diff_from", ordered[0]), ("diff_to", ordered[-1])):
     if getattr(view, name) not in ordered:
         state.set(name, fallback)
 pair = st.columns(3)
-old = pair[0].selectbox("From", ordered, key="history.diff_from")
-new = pair[1].selectbox("To", ordered, key="history.diff_to")
+old = pair[0].selectbox("From", ordered, key=keys("diff_from"))
+new = pair[1].selectbox("To", ordered, key=keys("diff_to"))
 shown_category = pair[2].selectbox(
     "Categories",
     [view_state.ALL_CATEGORIES, *registry.CATEGORIES],
     format_func=lambda s: (
         "All categories" if s == view_state.ALL_CATEGORIES else registry.CATEGORIES[s].title
     ),
-    key="history.diff_category",
+    key=keys("diff_category"),
 )
 diff = history.diff_all_categories(loaded.everything[old], loaded.everything[new], old, new)
 if shown_category != view_state.ALL_CATEGORIES:
@@ -130,5 +132,5 @@ if shown_category != view_state.ALL_CATEGORIES:
 st.caption(formatting.escape_markdown(history.diff_in_words(diff)))
 widgets.show_plain_table(diff)
 scope = "all-categories" if shown_category == view_state.ALL_CATEGORIES else shown_category
-widgets.csv_download("Download the diff as CSV", diff, f"{scope}-{old}-to-{new}.csv", "history.download")
+widgets.csv_download("Download the diff as CSV", diff, f"{scope}-{old}-to-{new}.csv", keys("download"))
 state.remember(state.current(context))

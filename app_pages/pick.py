@@ -4,8 +4,10 @@ import streamlit as st
 
 from dashboard import sidebar, speed, url_state, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import export, formatting, view_state
+from torchvision_stats.output import export, formatting, view_state, widget_keys
 from torchvision_stats.questions import pick
+
+keys = widget_keys.PICK
 
 page = url_state.open_category_page("pick", view_state.PICK)
 state, result, tables, view = page.state, page.result, page.tables, page.view
@@ -30,16 +32,16 @@ for column, label in zip(cells, metrics, strict=False):
         formatting.markdown("{} {}", metric.bound_word, metric.with_unit()),
         value=None,
         placeholder="no limit",
-        key=f"pick.bound.{label}",
+        key=keys("bound", label),
         format=metric.number_format,
     )
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 family_row = st.columns(2)
 family_row[0].multiselect(
-    "Only these families", families, key="pick.include", placeholder="Any family", select_all=False
+    "Only these families", families, key=keys("include"), placeholder="Any family", select_all=False
 )
 family_row[1].multiselect(
-    "Never these families", families, key="pick.exclude", placeholder="None excluded", select_all=False
+    "Never these families", families, key=keys("exclude"), placeholder="None excluded", select_all=False
 )
 
 view = state.current(tables)
@@ -83,6 +85,6 @@ else:
     file_name = export.file_name(
         view.category, ["picks", *limits, *view.include, *(f"no {f}" for f in view.exclude)]
     )
-    widgets.csv_download("Download as CSV", picked.ranked, file_name, "pick.download")
+    widgets.csv_download("Download as CSV", picked.ranked, file_name, keys("download"))
 
 state.remember(view)

@@ -4,9 +4,11 @@ import streamlit as st
 
 from dashboard import data, sidebar, speed, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import formatting
+from torchvision_stats.output import formatting, widget_keys
 from torchvision_stats.output.charts import quantization_figure
 from torchvision_stats.questions import quantization
+
+keys = widget_keys.QUANTIZATION
 
 result = data.page_data()
 tables = result.data.tables
@@ -31,9 +33,9 @@ if not pairs.empty:
     summary[0].metric("Pairs", count)
     summary[1].metric("Median Acc@1 change", f"{median_change:+.2f}")
     summary[2].metric("Largest drop", f"{largest_drop:+.2f}")
-    st.plotly_chart(quantization_figure(pairs), key="quantization.chart", config={"displaylogo": False})
+    st.plotly_chart(quantization_figure(pairs), key=keys("chart"), config={"displaylogo": False})
     widgets.show_table(pairs)
-    widgets.csv_download("Download pairs as CSV", pairs, "quantization-pairs.csv", "quantization.download")
+    widgets.csv_download("Download pairs as CSV", pairs, "quantization-pairs.csv", keys("download"))
     if quantization.SPEED_UP in pairs.columns and pairs[quantization.SPEED_UP].notna().any():
         st.caption(
             formatting.markdown(

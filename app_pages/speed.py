@@ -6,8 +6,10 @@ import streamlit as st
 from dashboard import data, machines, measuring, sets, speed, widgets
 from torchvision_stats import registry
 from torchvision_stats.measure import environment
-from torchvision_stats.output import charts, formatting
+from torchvision_stats.output import charts, formatting, widget_keys
 from torchvision_stats.questions import speed as speed_questions
+
+keys = widget_keys.SPEED
 
 result = data.page_data()
 tables = result.data.tables
@@ -48,7 +50,7 @@ if active is None:
 st.subheader("GFLOPS against measured latency")
 st.caption(formatting.markdown("Latency measured on {}: {}.", active.label, active.describe()))
 slug = st.selectbox(
-    "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key="speed.proxy-category"
+    "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key=keys("proxy-category")
 )
 table = tables[slug]
 proxy = registry.CATEGORIES[slug].cost_in(table.columns)
@@ -66,7 +68,7 @@ if count < 3:  # in the chart's place: why there is none, and what would draw on
     )
 else:
     st.plotly_chart(
-        charts.proxy_figure(table, proxy, registry.LATENCY.label, active.label), key="speed.proxy"
+        charts.proxy_figure(table, proxy, registry.LATENCY.label, active.label), key=keys("proxy")
     )
     st.markdown(
         formatting.markdown(

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from dashboard import data, sidebar, widgets
-from torchvision_stats.output import formatting
+from torchvision_stats.output import formatting, widget_keys
+
+keys = widget_keys.TABLES
 
 result = data.page_data()
 
@@ -20,7 +22,7 @@ st.download_button(
     mime="application/zip",
     icon=":material/folder_zip:",
     on_click="ignore",
-    key="tables.download-all",
+    key=keys("download-all"),
 )
 for category in result.data.categories():
     table = result.data.tables[category.slug]
@@ -29,7 +31,7 @@ for category in result.data.categories():
     sidebar.kept_notice(result, category.slug)
     widgets.show_table(table)
     widgets.csv_download(
-        f"Download {category.slug}.csv", table, f"{category.slug}.csv", f"tables.download.{category.slug}"
+        f"Download {category.slug}.csv", table, f"{category.slug}.csv", keys("download", category.slug)
     )
 if result.data.missing_categories:
     st.warning(

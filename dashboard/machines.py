@@ -9,8 +9,10 @@ import streamlit as st
 from dashboard import speed, widgets
 from torchvision_stats import registry
 from torchvision_stats.data.measurement_sets import SetInfo
-from torchvision_stats.output import charts, formatting
+from torchvision_stats.output import charts, formatting, widget_keys
 from torchvision_stats.questions import speed as speed_questions
+
+keys = widget_keys.SPEED
 
 FIRST_WEIGHTS = ("ResNet50_Weights.IMAGENET1K_V2", "ConvNeXt_Tiny_Weights.IMAGENET1K_V1")
 
@@ -25,7 +27,7 @@ def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
         list(available),
         default=[active.id, *others[:2]],
         format_func=lambda set_id: available[set_id].label,
-        key="speed.compare-sets",
+        key=keys("compare-sets"),
         select_all=False,
     )
     every_weight = [w for t in tables.values() for w in t[registry.WEIGHT.label]]
@@ -34,7 +36,7 @@ def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
         every_weight,
         default=[w for w in FIRST_WEIGHTS if w in every_weight],
         max_selections=12,
-        key="speed.compare-weights",
+        key=keys("compare-weights"),
         select_all=False,
     )
     per = st.segmented_control(
@@ -42,7 +44,7 @@ def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
         ["per batch", "per input"],
         default="per batch",
         required=True,
-        key="speed.per-input",
+        key=keys("per-input"),
         help="Per input: the latency divided by the batch size, so a batch-64 run compares with batch 1.",
     )
     latencies = speed_questions.across_sets(
@@ -57,7 +59,7 @@ def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
             formatting.markdown_list("These sets were measured differently; compare with care:", unlike),
             icon=":material/warning:",
         )
-    st.plotly_chart(charts.across_sets_figure(latencies), key="speed.across")
+    st.plotly_chart(charts.across_sets_figure(latencies), key=keys("across"))
     widgets.show_table(latencies)
 
 
@@ -76,13 +78,13 @@ def speed_up() -> None:
         return
     row = st.columns(2)
     before = row[0].selectbox(
-        "Before", befores, format_func=lambda set_id: available[set_id].label, key="speed.speed-up-before"
+        "Before", befores, format_func=lambda set_id: available[set_id].label, key=keys("speed-up-before")
     )
     after = row[1].selectbox(
         "After",
         partners[before],
         format_func=lambda set_id: available[set_id].label,
-        key=f"speed.speed-up-after.{before}",
+        key=keys("speed-up-after", before),
     )
     change = "; ".join(speed_questions.mode_difference(settings[before], settings[after]))
     ups = speed_questions.speed_ups(speed.loaded(before).table, speed.loaded(after).table)
@@ -97,5 +99,5 @@ def speed_up() -> None:
             available[after].label,
         )
     )
-    st.plotly_chart(charts.speed_up_figure(ups, change), key="speed.speed-up")
+    st.plotly_chart(charts.speed_up_figure(ups, change), key=keys("speed-up"))
     widgets.show_table(ups)

@@ -20,8 +20,10 @@ from torchvision_stats.measure.settings import (
     WEIGHT_SOURCES,
     Settings,
 )
-from torchvision_stats.output import formatting
+from torchvision_stats.output import formatting, widget_keys
 from torchvision_stats.questions import speed as speed_questions
+
+keys = widget_keys.SPEED
 
 MAX_WEIGHTS_PER_RUN = 40  # a run from the page: minutes, not hours, on a laptop
 # torch.compile's first call of a small network on the build machine (ResNet-18: see README,
@@ -67,10 +69,10 @@ def progress_panel() -> None:
 def _live_progress() -> None:
     # Only while a run is going: an idle page does not poll.
     status: Progress = speed.background_run().status()
-    if status.done != st.session_state.get("speed.seen-done", status.done) or not status.running:
-        st.session_state["speed.seen-done"] = status.done
+    if status.done != st.session_state.get(keys("seen-done"), status.done) or not status.running:
+        st.session_state[keys("seen-done")] = status.done
         st.rerun(scope="app")  # a new row is in the set, or the run ended: redraw the whole page
-    st.session_state["speed.seen-done"] = status.done
+    st.session_state[keys("seen-done")] = status.done
     st.progress(
         status.done / max(status.total, 1),
         text=formatting.markdown(
@@ -86,7 +88,7 @@ def _live_progress() -> None:
             _duration(status.eta_s),
         ),
     )
-    if st.button("Cancel", icon=":material/stop:", key="speed.cancel"):
+    if st.button("Cancel", icon=":material/stop:", key=keys("cancel")):
         speed.background_run().cancel()
 
 
@@ -96,16 +98,16 @@ def _batch_choice(column, switch_column) -> tuple[int, bool, int]:
     defaults = Settings()
     searching = switch_column.toggle(
         "Best batch",
-        key="speed.find-batch",
+        key=keys("find-batch"),
         help="Batch size max: batches 1, 2, 4 … are tried until throughput stops growing by 5 %, "
         "memory would run short, or the largest below; the row reports the best.",
     )
     if searching:
         largest = column.number_input(
-            "Largest batch", min_value=1, max_value=1024, value=defaults.max_batch, key="speed.max-batch"
+            "Largest batch", min_value=1, max_value=1024, value=defaults.max_batch, key=keys("max-batch")
         )
         return defaults.batch_size, True, int(largest)
-    batch = column.number_input("Batch size", min_value=1, max_value=1024, value=1, key="speed.batch")
+    batch = column.number_input("Batch size", min_value=1, max_value=1024, value=1, key=keys("batch"))
     return int(batch), False, defaults.max_batch
 
 
@@ -113,36 +115,36 @@ def _settings_form() -> Settings:
     """Every setting the CLI has but the output file: the run's child gets each of them."""
     defaults = Settings()
     row = st.columns(4, vertical_alignment="bottom")
-    device = row[0].selectbox("Device", devices(), key="speed.device")
+    device = row[0].selectbox("Device", devices(), key=keys("device"))
     threads = row[1].number_input(
         "Threads",
         min_value=1,
         max_value=max(environment.logical_cpus(), defaults.threads),
         value=defaults.threads,
-        key="speed.threads",
+        key=keys("threads"),
         help="CPU threads torch uses; the default is this machine's physical cores, as torch's own.",
     )
     batch, find_batch, max_batch = _batch_choice(row[2], row[3])
     channels_last = row[3].checkbox(
-        "Channels last", key="speed.channels-last", help="channels_last (channels_last_3d for video)."
+        "Channels last", key=keys("channels-last"), help="channels_last (channels_last_3d for video)."
     )
     row = st.columns(4, vertical_alignment="bottom")
     dtypes = [dtype for dtype in DTYPES if device != "cpu" or dtype != "float16"]  # no float16 on CPUs
-    dtype = row[0].selectbox("Dtype", dtypes, key=f"speed.dtype.{device}")
+    dtype = row[0].selectbox("Dtype", dtypes, key=keys("dtype", device))
     precision = row[1].radio(
         "Precision",
         PRECISIONS,
         format_func=formatting.escape_markdown,  # radio labels are Markdown
         horizontal=True,
         disabled=dtype == "float32",
-        key="speed.precision",
+        key=keys("precision"),
         help="For bfloat16 and float16. autocast: float32 weights, each operation in the dtype where "
         "autocast deems it safe. cast: weights and input converted to the dtype, as deployments do.",
     )
     compile_mode = row[2].selectbox(
         "Compile",
         ["no", *COMPILE_MODES],
-        key="speed.compile",
+        key=keys("compile"),
         help=formatting.markdown(
             "torch.compile before warm-up; its first call is the Compile time column. On the build "
             "machine (2-core CPU, gcc) compiling ResNet-18 takes about {:.0f} s.",
@@ -152,7 +154,7 @@ def _settings_form() -> Settings:
     weights_from = row[3].selectbox(
         "Weights from",
         WEIGHT_SOURCES,
-        key="speed.weights-from",
+        key=keys("weights-from"),
         help="random: the builder's initial values, nothing downloaded; exact for speed in nearly "
         "every network. pretrained: the real weights through the torch hub cache (downloaded when "
         "there is a network): use it for detection, whose post-processing depends on trained scores.",
@@ -160,7 +162,7 @@ def _settings_form() -> Settings:
     with st.expander("Timing"):
         timing_row = st.columns(3)
         warmup = timing_row[0].number_input(
-            "Warm-up calls", min_value=0, max_value=100, value=defaults.warmup, key="speed.warmup"
+            "Warm-up calls", min_value=0, max_value=100, value=defaults.warmup, key=keys("warmup")
         )
         min_run_time = timing_row[1].number_input(
             "Seconds timed per weight",
@@ -168,7 +170,7 @@ def _settings_form() -> Settings:
             max_value=60.0,
             value=defaults.min_run_time,
             step=0.5,
-            key="speed.min-run-time",
+            key=keys("min-run-time"),
             help="At least 20 single calls are timed whatever this says.",
         )
         timeout = timing_row[2].number_input(
@@ -177,7 +179,7 @@ def _settings_form() -> Settings:
             max_value=7200.0,
             value=defaults.timeout_s,
             step=60.0,
-            key="speed.timeout",
+            key=keys("timeout"),
         )
     return Settings(
         device=device,
@@ -211,7 +213,7 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         return
     row = st.columns([1.2, 3])
     slug = row[0].selectbox(
-        "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key="speed.category"
+        "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key=keys("category")
     )
     table = tables[slug]
     frontier = speed_questions.frontier_weights(table, registry.CATEGORIES[slug])
@@ -220,7 +222,7 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         table[registry.WEIGHT.label].tolist(),
         default=speed_questions.quick_choice(frontier, _reference()),
         max_selections=MAX_WEIGHTS_PER_RUN,
-        key=f"speed.weights.{slug}",
+        key=keys("weights", slug),
         select_all=False,  # Enter picks the highlighted weight, never a batch
         help="To start with: the quickest weights of the category's Pareto frontier (cost against "
         "quality), about a minute in all; type to search.",
@@ -260,7 +262,7 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
             )
         )
     if st.button(
-        "Measure", icon=":material/play_arrow:", type="primary", disabled=not weights, key="speed.measure"
+        "Measure", icon=":material/play_arrow:", type="primary", disabled=not weights, key=keys("measure")
     ):
         name = f"run {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
         try:

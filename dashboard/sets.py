@@ -7,10 +7,12 @@ import streamlit as st
 
 from dashboard import speed
 from torchvision_stats.data.measurement_sets import InvalidMeasurements, listing
-from torchvision_stats.output import formatting
+from torchvision_stats.output import formatting, widget_keys
 
-MESSAGE = "speed.sets-message"  # (kind, text): what the last action did, shown on the next run
-CONFIRM = "speed.confirm"  # (action, set id, new name): an action waiting for its confirmation
+keys = widget_keys.SPEED
+
+MESSAGE = keys("sets-message")  # (kind, text): what the last action did, shown on the next run
+CONFIRM = keys("confirm")  # (action, set id, new name): an action waiting for its confirmation
 UPLOADS_PER_SESSION = 5  # on a shared server
 
 
@@ -22,11 +24,11 @@ def _upload(known_weights: set[str]) -> None:
     upload = st.file_uploader(
         "Upload a measurement CSV (made with python -m torchvision_stats measure)",
         type=["csv"],
-        key="speed.upload",
+        key=keys("upload"),
     )
-    if upload is None or st.session_state.get("speed.uploaded") == upload.file_id:
+    if upload is None or st.session_state.get(keys("uploaded")) == upload.file_id:
         return
-    st.session_state["speed.uploaded"] = upload.file_id
+    st.session_state[keys("uploaded")] = upload.file_id
     if speed.shared_server() and len(speed.own_sets()) >= UPLOADS_PER_SESSION:
         _say("error", f"This shared server takes {UPLOADS_PER_SESSION} uploads a visit. Nothing was stored.")
         st.rerun()
@@ -56,7 +58,7 @@ def _confirmation(labels: dict[str, str]) -> None:
         icon=":material/help:",
     )
     answers = st.columns([1, 1, 4])
-    if answers[0].button(formatting.markdown("Yes, {}", action), type="primary", key="speed.confirm-yes"):
+    if answers[0].button(formatting.markdown("Yes, {}", action), type="primary", key=keys("confirm-yes")):
         del st.session_state[CONFIRM]
         if action == "delete":
             speed.store().delete(set_id)
@@ -65,7 +67,7 @@ def _confirmation(labels: dict[str, str]) -> None:
             speed.store().rename(set_id, new_name)
             _say("success", f"Renamed “{labels[set_id]}” to “{new_name.strip()}”.")
         st.rerun()
-    if answers[1].button("No, keep it", key="speed.confirm-no"):
+    if answers[1].button("No, keep it", key=keys("confirm-no")):
         del st.session_state[CONFIRM]
         st.rerun()
 
@@ -96,7 +98,7 @@ def set_manager(known_weights: set[str]) -> None:
         },
     )
     labels = {info.id: info.label for info in sets}
-    chosen = st.selectbox("Set", list(labels), format_func=labels.get, key="speed.manage")
+    chosen = st.selectbox("Set", list(labels), format_func=labels.get, key=keys("manage"))
     if chosen is None:
         return
     if CONFIRM in st.session_state:
@@ -106,17 +108,17 @@ def set_manager(known_weights: set[str]) -> None:
         next(i for i in sets if i.id == chosen), speed.background_run().status()
     )
     actions = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-    new_name = actions[0].text_input("New name", key="speed.new-name", max_chars=80, disabled=not allowed)
+    new_name = actions[0].text_input("New name", key=keys("new-name"), max_chars=80, disabled=not allowed)
     if actions[1].button(
         "Rename",
         disabled=not (allowed and new_name.strip()),
-        key="speed.rename",
+        key=keys("rename"),
         help=formatting.escape_markdown(why_not) or None,
     ):
         st.session_state[CONFIRM] = ("rename", chosen, new_name)
         st.rerun()
     if actions[2].button(
-        "Delete", disabled=not allowed, key="speed.delete", help=formatting.escape_markdown(why_not) or None
+        "Delete", disabled=not allowed, key=keys("delete"), help=formatting.escape_markdown(why_not) or None
     ):
         st.session_state[CONFIRM] = ("delete", chosen, "")
         st.rerun()
@@ -126,7 +128,7 @@ def set_manager(known_weights: set[str]) -> None:
         file_name=f"{chosen}.csv",
         mime="text/csv",
         on_click="ignore",
-        key="speed.download",
+        key=keys("download"),
         icon=":material/download:",
     )
     if why_not:

@@ -10,7 +10,9 @@ from dashboard import data, versions
 from torchvision_stats import registry
 from torchvision_stats.data.load import LoadResult
 from torchvision_stats.data.refresh import BackgroundRefresher
-from torchvision_stats.output import formatting
+from torchvision_stats.output import formatting, widget_keys
+
+keys = widget_keys.SIDEBAR
 
 REFRESH_WAIT_SECONDS = 0.5
 
@@ -38,7 +40,7 @@ def render_data_status(result: LoadResult) -> None:
                 icon=":material/difference:",
             )
         _refresh_status(background)
-        refresh_button("sidebar.refresh")
+        refresh_button(keys("refresh"))
 
 
 def kept_notice(result: LoadResult, slug: str) -> None:

@@ -16,12 +16,14 @@ import streamlit as st
 from torchvision_stats import registry
 from torchvision_stats.data.measurement_sets import MeasurementSet, SetInfo, SetStore
 from torchvision_stats.measure.job import BackgroundRun, Progress
-from torchvision_stats.output import formatting
+from torchvision_stats.output import formatting, widget_keys
 from torchvision_stats.questions import speed as speed_questions
 
+keys = widget_keys.SPEED
+
 KEY = "speed"
-PENDING = "speed.pending"  # a set to make active on the next run (a page cannot set a drawn widget)
-OWN = "speed.own"  # the ids of the sets this session stored (uploads, runs)
+PENDING = keys("pending")  # a set to make active on the next run (a page cannot set a drawn widget)
+OWN = keys("own")  # the ids of the sets this session stored (uploads, runs)
 DEFAULT_ENV = "TVSTATS_DEFAULT_SET"
 BUILD_MACHINE = "reference-build-machine-batch1-float32"
 SHARED_ENV = "TVSTATS_SHARED"  # "on" for a server many people share (see README, deployment)

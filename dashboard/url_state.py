@@ -1,8 +1,9 @@
 """A page's view bound to its widgets and to the URL, for any view codec (output.view_state).
 
-Widgets are keyed "<page>.<name>". The view of a run comes from the widgets when they exist,
-else from what this session last saw on the page (Streamlit clears widget state on another
-page), else from the URL, with notices for what the URL held that could not be used.
+Widgets are keyed "<page>.<name>", handed out by output.widget_keys. The view of a run comes from
+the widgets when they exist, else from what this session last saw on the page (Streamlit clears
+widget state on another page), else from the URL, with notices for what the URL held that could
+not be used.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import streamlit as st
 from dashboard import data, speed, versions
 from torchvision_stats import registry
 from torchvision_stats.data.load import LoadResult
+from torchvision_stats.output import widget_keys
 from torchvision_stats.output.view_state import Codec, View
 
 
@@ -32,11 +34,11 @@ class PageState(Generic[View]):
         self.codec = codec
 
     def key(self, name: str) -> str:
-        return f"{self.page}.{name}"
+        return widget_keys.PAGES[self.page](name)
 
     @property
     def _remembered(self) -> str:
-        return f"{self.page}.view"
+        return self.key("view")
 
     def _widgets(self) -> dict[str, Any]:
         return {name: st.session_state.get(self.key(name)) for name in self.codec.widget_names()}
@@ -47,7 +49,7 @@ class PageState(Generic[View]):
 
     @property
     def _link_notices(self) -> str:
-        return f"{self.page}.link-notices"
+        return self.key("link-notices")
 
     def view_for_this_run(self, context: Any) -> tuple[View, list[str]]:
         """The validated view, with the widgets set to it before they are drawn."""
