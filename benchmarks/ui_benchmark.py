@@ -4,6 +4,9 @@
    app, alternating runs (the ratio is the figure that matters on a noisy machine).
 2. Changing the Y axis in the browser → the chart repainted with the new axis (median).
 3. Server-side script time of a rerun after a widget change (AppTest; includes its overhead).
+4. A new visitor on a warm server → first plotted point, for this app and the minimal app, visits
+   alternating; each split into when the chart's message arrived over the websocket (the server's
+   share) and the rest (the browser drawing it).
 
     make bench-ui          # or: .venv/bin/python benchmarks/ui_benchmark.py [--runs N]
 """
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, launch_app, start_app  # noqa: E402
+from torchvision_stats.output import widget_keys  # noqa: E402
 
 POINT = ".js-plotly-plot .scatterlayer .trace path.point"
 
@@ -85,16 +89,54 @@ def axis_change_times(browser, environment: dict[str, str], runs: int) -> list[f
         process.wait(timeout=20)
 
 
+def visit(browser, url: str) -> tuple[float, float]:
+    """(seconds to the first plotted point, seconds to the websocket message holding the figure)
+    for a visitor with a fresh browser context (nothing cached) opening `url`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    arrived: list[float] = []
+    start = time.perf_counter()
+
+    def on_frame(payload) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        if not arrived and b'"data":[{' in data:  # the Plotly figure's JSON, inside Streamlit's message
+            arrived.append(time.perf_counter() - start)
+
+    page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
+    page.goto(url + "/")
+    page.wait_for_selector(POINT, timeout=60_000)
+    drawn = time.perf_counter() - start
+    context.close()
+    return drawn, (arrived or [float("nan")])[0]
+
+
+def warm_visits(browser, environment: dict[str, str], visits: int) -> dict[str, list[tuple[float, float]]]:
+    """Each app on its own warm server (one visit first), then `visits` new visitors each, alternating."""
+    servers = {script: start_app(environment, script) for script in ("app.py", "benchmarks/minimal_app.py")}
+    try:
+        for _process, url in servers.values():
+            visit(browser, url)
+        times: dict[str, list[tuple[float, float]]] = {script: [] for script in servers}
+        for _ in range(visits):
+            for script, (_process, url) in servers.items():
+                times[script].append(visit(browser, url))
+        return times
+    finally:
+        for process, _url in servers.values():
+            process.terminate()
+            process.wait(timeout=20)
+
+
 def rerun_times(runs: int) -> list[float]:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    box = next(b for b in app.selectbox if b.key == "explore.y")
+    box = next(b for b in app.selectbox if b.key == widget_keys.EXPLORE("y"))
     timings = []
     for run in range(runs):
         box.set_value(["Acc@5", "Acc@1"][run % 2])
         start = time.perf_counter()
         app.run()
         timings.append(time.perf_counter() - start)
-        box = next(b for b in app.selectbox if b.key == "explore.y")
+        box = next(b for b in app.selectbox if b.key == widget_keys.EXPLORE("y"))
     return timings
 
 
@@ -118,6 +160,7 @@ def main() -> None:
             for script in startup:
                 startup[script].append(time_to_first_point(browser, script, environment))
         axis = axis_change_times(browser, environment, 11)
+        warm = warm_visits(browser, environment, 6)
         browser.close()
     # AppTest runs the app in this process: the same cache folder and closed port, so that it
     # neither reads the user's cache nor tries the live site.
@@ -133,6 +176,14 @@ def main() -> None:
     print(
         f"server-side rerun after a widget change (AppTest), median of {len(rerun)}: "
         f"{statistics.median(rerun) * 1000:.0f} ms"
+    )
+    drawn = {script: statistics.median(t[0] for t in visits) for script, visits in warm.items()}
+    arrived = {script: statistics.median(t[1] for t in visits) for script, visits in warm.items()}
+    app, minimal = "app.py", "benchmarks/minimal_app.py"
+    print(
+        f"new visitor on a warm server to first plotted point, median of {len(warm[app])}: app "
+        f"{drawn[app]:.2f} s (figure arrived at {arrived[app]:.2f} s), minimal one-chart app "
+        f"{drawn[minimal]:.2f} s (at {arrived[minimal]:.2f} s), ratio {drawn[app] / drawn[minimal]:.2f}x"
     )
 
 
