@@ -49,16 +49,7 @@ controls[1].multiselect(
 sidebar.kept_notice(current, category.slug)
 changes.last_docs_change(current, category.slug)
 
-progress = st.progress(0.0, text="Loading releases…")
-loaded = history.gather(
-    list(view.releases),
-    category,
-    lambda version: data.data_for(version).data,
-    lambda number, total, version: progress.progress(
-        number / total, text=formatting.markdown("Loading {} ({} of {})…", version, number, total)
-    ),
-)
-progress.empty()
+loaded = changes.load_releases(list(view.releases), category)
 for failure in loaded.failures:
     st.warning(formatting.escape_markdown(failure), icon=":material/cloud_off:")
 tables = loaded.tables
@@ -96,41 +87,10 @@ if best[category.main_metric].notna().any():
     figure = charts.budget_history_figure(best, category.main_metric, budget_metric, budget)
     st.plotly_chart(figure, key=keys("chart"), config={"displaylogo": False})
 else:  # in the chart's place: why it would be empty, and what fits
-    cheapest = history.smallest_budget(tables, budget_metric)
-    st.info(
-        formatting.markdown(
-            "No {} weight fits {:g} {} in these releases; the cheapest needs {:g}. Raise the budget.",
-            category.title.lower(),
-            budget,
-            budget_metric,
-            cheapest,
-        ),
-        icon=":material/filter_alt_off:",
-    )
+    reason = history.why_nothing_fits(tables, category, budget_metric, budget)
+    st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
 widgets.show_plain_table(best)
 
 st.subheader("Compare two releases")
-st.caption("Every category at once; choose one to see only its changes.")
-ordered = history.oldest_first(list(loaded.everything))
-for name, fallback in (("diff_from", ordered[0]), ("diff_to", ordered[-1])):
-    if getattr(view, name) not in ordered:
-        state.set(name, fallback)
-pair = st.columns(3)
-old = pair[0].selectbox("From", ordered, key=keys("diff_from"))
-new = pair[1].selectbox("To", ordered, key=keys("diff_to"))
-shown_category = pair[2].selectbox(
-    "Categories",
-    [view_state.ALL_CATEGORIES, *registry.CATEGORIES],
-    format_func=lambda s: (
-        "All categories" if s == view_state.ALL_CATEGORIES else registry.CATEGORIES[s].title
-    ),
-    key=keys("diff_category"),
-)
-diff = history.diff_all_categories(loaded.everything[old], loaded.everything[new], old, new)
-if shown_category != view_state.ALL_CATEGORIES:
-    diff = diff[diff["Category"] == registry.CATEGORIES[shown_category].title]
-st.caption(formatting.escape_markdown(history.diff_in_words(diff)))
-widgets.show_plain_table(diff)
-scope = "all-categories" if shown_category == view_state.ALL_CATEGORIES else shown_category
-widgets.csv_download("Download the diff as CSV", diff, f"{scope}-{old}-to-{new}.csv", keys("download"))
+changes.compare_two_releases(loaded.everything, view, state)
 state.remember(state.current(context))

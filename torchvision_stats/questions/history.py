@@ -129,6 +129,16 @@ def smallest_budget(tables: Mapping[str, pd.DataFrame], budget_metric: str) -> f
     return min(present) if present else math.nan
 
 
+def why_nothing_fits(
+    tables: Mapping[str, pd.DataFrame], category: registry.Category, budget_metric: str, budget: float
+) -> str:
+    """Why the best-under-budget chart would be empty, and what budget the cheapest weight needs."""
+    return (
+        f"No {category.title.lower()} weight fits {budget:g} {budget_metric} in these releases; "
+        f"the cheapest needs {smallest_budget(tables, budget_metric):g}. Raise the budget."
+    )
+
+
 def diff_summary(diff: pd.DataFrame) -> tuple[int, int, int]:
     """(added, removed, values changed) of a diff_releases table."""
     counts = diff["Change"].value_counts()
