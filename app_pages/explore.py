@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, sidebar, speed, url_state, widgets
+from dashboard import explore, sidebar, url_state, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import charts, controls, export, formatting, view_state, widget_keys
 from torchvision_stats.questions import analysis
@@ -15,7 +15,6 @@ widgets.open_range_ends(keys.prefix("range"))
 page = url_state.open_category_page("explore", view_state.EXPLORE)
 state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
-metrics = registry.metric_columns(table)
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 range_controls = controls.range_controls(table)
 ranges = controls.held_ranges(range_controls, view.ranges)
@@ -41,73 +40,14 @@ with chart_area:
         shown = analysis.rows_in_view(table, filters, view.pareto_axes)
     except analysis.InvalidSearch as error:
         shown, search_error = table.iloc[0:0], str(error)
-    event = None
-    # When nothing can be drawn, the chart's place says why and how to widen the view.
-    if search_error:
-        st.error(formatting.escape_markdown(search_error), icon=":material/error:")
-    elif not analysis.plottable(shown, [view.x, view.y]).any():
-        reason = analysis.why_nothing_shows(table, filters, ranges.worded, view.x, view.y)
-        st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
-    else:
-        size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
-        measured_on = speed.selected().label if speed.selected() else ""
-        event = st.plotly_chart(
-            charts.scatter_figure(
-                shown,
-                view,
-                size_range=size_range,
-                families=data.family_order(view.category, families),
-                measured_on=measured_on,
-            ),
-            key=keys("chart"),
-            on_select="rerun",
-            selection_mode=("box", "lasso"),
-            config={"displaylogo": False},
-        )
+    event = explore.scatter(page, shown, search_error, ranges, families)
     summary = charts.plotted_summary(
         shown, table, view, listed=st.session_state.get(keys("show-table"), False)
     )
     st.caption(formatting.markdown("{} Drag a box or lasso on the chart to select weights.", summary))
 
 with controls_area:
-    axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
-    page.category_select(resets=("x", "y", "family", "ranges"), where=axes[0])
-    axes[1].selectbox(
-        "X axis",
-        metrics,
-        format_func=registry.axis_title,
-        key=keys("x"),
-        on_change=state.keep_apart,
-        args=("x", "y", view.x),
-    )
-    y_metrics = [label for label in metrics if label != view.x]  # never a metric against itself
-    axes[2].selectbox("Y axis", y_metrics, format_func=registry.axis_title, key=keys("y"))
-    axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key=keys("color"))
-    sizes = [view_state.NO_SIZE, *metrics]
-    axes[4].selectbox("Size by", sizes, format_func=registry.axis_title, key=keys("size"))
-    axes[5].toggle("Log X", key=keys("logx"))
-    axes[6].toggle("Log Y", key=keys("logy"))
-    filters_row = st.columns([1.2, 2, 1.2])
-    filters_row[0].text_input(
-        "Search models",
-        key=keys("q"),
-        max_chars=view_state.MAX_SEARCH_LENGTH,
-        placeholder="resnet, or re:^vit_b",
-        help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
-    )
-    filters_row[1].multiselect(
-        "Families", families, key=keys("family"), placeholder="All families", select_all=False
-    )
-    filters_row[2].segmented_control(
-        "Pareto frontier",
-        view_state.PARETO_MODES,
-        key=keys("pareto"),
-        format_func={"off": "Off", "frontier": "Show", "only": "Only"}.get,
-        required=True,
-        help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
-    )
-    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(ranges.narrowed)):
-        widgets.range_controls(range_controls, keys.prefix("range"))
+    explore.view_controls(page, families, range_controls, ranges)
 
 selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
 if selected_weights:

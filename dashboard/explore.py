@@ -1,0 +1,100 @@
+"""Explore's glue: the scatter (or, in its place, why nothing can be drawn) and the row of controls
+above it. The page says what is on the screen and in which order; the widgets are drawn here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, speed, widgets
+from dashboard.url_state import CategoryPage
+from torchvision_stats import registry
+from torchvision_stats.output import charts, controls, formatting, view_state, widget_keys
+from torchvision_stats.questions import analysis
+
+keys = widget_keys.EXPLORE
+
+
+def scatter(
+    page: CategoryPage,
+    shown: pd.DataFrame,
+    search_error: str,
+    ranges: controls.HeldRanges,
+    families: list[str],
+):
+    """The scatter of `shown`, selectable with a box or a lasso (its selection event); when nothing
+    can be drawn, why and how to widen the view in its place (None)."""
+    view, table = page.view, page.table
+    if search_error:
+        st.error(formatting.escape_markdown(search_error), icon=":material/error:")
+        return None
+    filters = analysis.Filters(view.q, view.family, ranges.narrowed)
+    if not analysis.plottable(shown, [view.x, view.y]).any():
+        reason = analysis.why_nothing_shows(table, filters, ranges.worded, view.x, view.y)
+        st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
+        return None
+    size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
+    measured_on = speed.selected().label if speed.selected() else ""
+    return st.plotly_chart(
+        charts.scatter_figure(
+            shown,
+            view,
+            size_range=size_range,
+            families=data.family_order(view.category, families),
+            measured_on=measured_on,
+        ),
+        key=keys("chart"),
+        on_select="rerun",
+        selection_mode=("box", "lasso"),
+        config={"displaylogo": False},
+    )
+
+
+def view_controls(
+    page: CategoryPage,
+    families: list[str],
+    range_controls: dict[str, controls.RangeControl],
+    ranges: controls.HeldRanges,
+) -> None:
+    """Category, axes, colour, size and log scales; search, families and Pareto frontier; and the
+    metric ranges, folded unless one is narrowed."""
+    state, view = page.state, page.view
+    metrics = registry.metric_columns(page.table)
+    axes = st.columns([1.4, 1, 1, 0.9, 0.9, 0.6, 0.6])
+    page.category_select(resets=("x", "y", "family", "ranges"), where=axes[0])
+    axes[1].selectbox(
+        "X axis",
+        metrics,
+        format_func=registry.axis_title,
+        key=keys("x"),
+        on_change=state.keep_apart,
+        args=("x", "y", view.x),
+    )
+    y_metrics = [label for label in metrics if label != view.x]  # never a metric against itself
+    axes[2].selectbox("Y axis", y_metrics, format_func=registry.axis_title, key=keys("y"))
+    axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key=keys("color"))
+    sizes = [view_state.NO_SIZE, *metrics]
+    axes[4].selectbox("Size by", sizes, format_func=registry.axis_title, key=keys("size"))
+    axes[5].toggle("Log X", key=keys("logx"))
+    axes[6].toggle("Log Y", key=keys("logy"))
+    filters_row = st.columns([1.2, 2, 1.2])
+    filters_row[0].text_input(
+        "Search models",
+        key=keys("q"),
+        max_chars=view_state.MAX_SEARCH_LENGTH,
+        placeholder="resnet, or re:^vit_b",
+        help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
+    )
+    filters_row[1].multiselect(
+        "Families", families, key=keys("family"), placeholder="All families", select_all=False
+    )
+    filters_row[2].segmented_control(
+        "Pareto frontier",
+        view_state.PARETO_MODES,
+        key=keys("pareto"),
+        format_func={"off": "Off", "frontier": "Show", "only": "Only"}.get,
+        required=True,
+        help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
+    )
+    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(ranges.narrowed)):
+        widgets.range_controls(range_controls, keys.prefix("range"))
