@@ -40,7 +40,7 @@ with chart_area:
         shown = analysis.rows_in_view(table, filters, view.pareto_axes)
     except analysis.InvalidSearch as error:
         shown, search_error = table.iloc[0:0], str(error)
-    event = explore.scatter(page, shown, search_error, ranges, families)
+    event = explore.scatter(page, shown, search_error, filters, ranges, families)
     summary = charts.plotted_summary(
         shown, table, view, listed=st.session_state.get(keys("show-table"), False)
     )

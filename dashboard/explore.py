@@ -19,6 +19,7 @@ def scatter(
     page: CategoryPage,
     shown: pd.DataFrame,
     search_error: str,
+    filters: analysis.Filters,
     ranges: controls.HeldRanges,
     families: list[str],
 ):
@@ -28,7 +29,6 @@ def scatter(
     if search_error:
         st.error(formatting.escape_markdown(search_error), icon=":material/error:")
         return None
-    filters = analysis.Filters(view.q, view.family, ranges.narrowed)
     if not analysis.plottable(shown, [view.x, view.y]).any():
         reason = analysis.why_nothing_shows(table, filters, ranges.worded, view.x, view.y)
         st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
