@@ -143,14 +143,15 @@ def planned_context(settings: Settings) -> dict[str, str]:
     child.start()
     sending.close()
     try:
-        return receiving.recv()
-    except EOFError as error:  # it died before answering (torch cannot be imported, say)
-        child.join()
-        ended = f"the measuring process ended with code {child.exitcode} before answering"
-        raise RuntimeError(ended) from error
+        answer = receiving.recv()
+    except EOFError:  # it died before answering (torch cannot be imported, say)
+        answer = None
     finally:
         receiving.close()
         child.join()
+    if answer is None:
+        raise RuntimeError(f"the measuring process ended with code {child.exitcode} before answering")
+    return answer
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Every page's widget and session keys, "<page>.<name>", handed out by name from one declaration per
 page. A name a page did not declare raises KeyError on the run that asks for it, so a typo cannot cut
 a widget off from its URL or its state without a sound; no page or glue spells a key itself
-(tests/test_layers.py fails when one does). The names of each page's URL view (view_state's codecs)
+(tests/test_widget_keys.py fails when one does). The names of each page's URL view (view_state's codecs)
 are checked against its declaration when this module is imported.
 """
 
