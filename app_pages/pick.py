@@ -6,6 +6,7 @@ from dashboard import sidebar, speed, url_state, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, view_state, widget_keys
 from torchvision_stats.questions import pick
+from torchvision_stats.registry import number_text
 
 keys = widget_keys.PICK
 
@@ -33,7 +34,7 @@ for column, label in zip(cells, metrics, strict=False):
         value=None,
         placeholder="no limit",
         key=keys("bound", label),
-        format=metric.number_format,
+        format=metric.precision.printf,
     )
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 family_row = st.columns(2)
@@ -70,7 +71,7 @@ else:
                     "**{}** · {} {}",
                     row[registry.WEIGHT.label],
                     category.main_metric,
-                    formatting.cell_text(category.main_metric, quality),
+                    number_text(quality, category.main_metric),
                 )
             )
             st.markdown(formatting.escape_markdown(reason))

@@ -9,6 +9,7 @@ from dashboard import speed
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, snippets
 from torchvision_stats.output.controls import RangeControl
+from torchvision_stats.registry import number_text
 
 # Names that identify a row: pinned at the left, so they stay in view while the table scrolls.
 PINNED = (registry.WEIGHT.label, "Quantized weight")
@@ -37,7 +38,7 @@ def column_config(table: pd.DataFrame) -> dict:
         elif metric is not None:
             header = label if column is None else metric.with_unit()
             config[label] = st.column_config.NumberColumn(
-                header, format=metric.number_format, help=metric.description, width=_width(header)
+                header, format=metric.precision.printf, help=metric.description, width=_width(header)
             )
         elif column is not None and column.is_link:
             config[label] = st.column_config.LinkColumn(label, help=column.description, display_text="open")
@@ -58,10 +59,7 @@ def show_plain_table(table: pd.DataFrame) -> None:
     without trailing zeros (a diff's column holds several metrics), missing as –. The grid shows a
     missing number as a grey "None" whatever a Styler says, so the cells are made text here."""
     text = pd.DataFrame(
-        {
-            label: [formatting.cell_text(str(label), value) for value in table[label]]
-            for label in table.columns
-        }
+        {label: [number_text(value, str(label)) for value in table[label]] for label in table.columns}
     )
     numeric = [label for label in table.columns if pd.api.types.is_numeric_dtype(table[label])]
     config = {label: st.column_config.TextColumn(str(label), alignment="right") for label in numeric}
@@ -151,7 +149,7 @@ def range_controls(controls_by_metric: dict[str, RangeControl], key_prefix: str)
                 formatting.markdown("{} (log scale)", registry.axis_title(control.label)),
                 options=control.stops_with(st.session_state[key]),
                 value=st.session_state[key],  # a pair: what makes it a range control
-                format_func=lambda value, label=control.label: formatting.short_number(label, value),
+                format_func=lambda value, label=control.label: number_text(value, label, trimmed=True),
                 key=key,
             )
         else:
@@ -162,7 +160,7 @@ def range_controls(controls_by_metric: dict[str, RangeControl], key_prefix: str)
                 value=st.session_state[key],  # a pair: what makes it a range control
                 step=control.step,
                 key=key,
-                format=metric.number_format,
+                format=metric.precision.printf,
             )
 
 

@@ -12,8 +12,9 @@ from tests.conftest import parsed_tables
 from tests.test_app import point_names, run_app, run_page
 from torchvision_stats import registry
 from torchvision_stats.data import snapshot
-from torchvision_stats.output import charts, export, formatting, view_state
+from torchvision_stats.output import charts, export, view_state
 from torchvision_stats.questions import analysis, find, history
+from torchvision_stats.registry import number_text
 
 TABLES = parsed_tables("main")
 CANDIDATES = [
@@ -129,8 +130,8 @@ def test_csv_numbers_at_registry_precision_and_names_for_contents():
     )
     text = export.csv_bytes(frame).decode()
     assert text.splitlines()[1:] == ["a,80.858,31.67,71.878,1000", "b,,0.1253,70.0,1000"]
-    assert formatting.cell_text("Quality per GFLOP", 19.7697) == "19.77"
-    assert formatting.cell_text("Acc@1", 80.8) == "80.800"
+    assert number_text(19.7697, "Quality per GFLOP") == "19.77"
+    assert number_text(80.8, "Acc@1") == "80.800"
     assert export.file_name("object_detection", ["faster rcnn"]) == "object_detection-faster-rcnn.csv"
     assert export.file_name("classification", []) == "classification.csv"
     assert (

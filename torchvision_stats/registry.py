@@ -9,10 +9,10 @@ one `Category` entry.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from numbers import Real
 from typing import Any
 
 
@@ -22,6 +22,36 @@ class Better(Enum):
 
 
 MAIN_METRIC = "<main metric>"
+
+
+class Dtype(Enum):
+    """What a column's cells hold: how it is parsed from a file and written as text."""
+
+    TEXT = "text"
+    FLOAT = "float"  # NaN when missing
+    WHOLE = "whole number"  # a count (batch size, pixels, classes): float64 in tables, NaN when missing
+    FLAG = "flag"  # True/False
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How many digits a metric's values carry: `digits` decimals (80.858 at 3), or `digits`
+    significant ones (0.08711 at 4); `signed` writes the sign of a change (+0.125)."""
+
+    digits: int
+    significant: bool = False
+    signed: bool = False
+
+    @property
+    def printf(self) -> str:
+        """The printf format (Streamlit's number columns and inputs take one): "%.3f", "%+.3f", "%.4g"."""
+        return f"%{'+' if self.signed else ''}.{self.digits}{'g' if self.significant else 'f'}"
+
+    def rounded(self, value: float) -> float:
+        """`value` at this precision; NaN stays NaN."""
+        if value != value:
+            return value
+        return float(f"{value:.{self.digits}g}") if self.significant else round(value, self.digits)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,7 +67,16 @@ class Column:
     reads: str = "text"
     # The column that receives the cell's link target as an absolute URL (Weight → Docs).
     link_to: str | None = None
-    is_flag: bool = False  # True/False, shown as a check box
+    dtype: Dtype = Dtype.TEXT
+
+    @property
+    def is_flag(self) -> bool:
+        """True/False, shown as a check box."""
+        return self.dtype is Dtype.FLAG
+
+    @property
+    def is_number(self) -> bool:
+        return self.dtype in (Dtype.FLOAT, Dtype.WHOLE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,7 +85,8 @@ class Metric(Column):
 
     unit: str  # "" when the number has no unit
     better: Better
-    number_format: str = "%.2f"
+    precision: Precision = Precision(2)
+    dtype: Dtype = Dtype.FLOAT
     # Printed with a magnitude suffix on the page ("25.6M") and kept in millions.
     in_millions: bool = False
     # A derived metric: numerator / denominator, computed from a table's columns. MAIN_METRIC as
@@ -70,35 +110,12 @@ class Metric(Column):
         """Axis and widget title: the label with its unit, unless the label already says it."""
         return f"{self.label} ({self.unit})" if self.unit and self.unit not in self.label else self.label
 
-    def format(self, value: float) -> str:
-        """The value in the metric's format, with its unit unless the label says it; – when missing."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        text = self.number_format % value
-        return f"{text} {self.unit}" if self.unit and self.unit not in self.label else text
-
-    @property
-    def precision(self) -> tuple[int, str] | None:
-        """(digits, "f" or "g") of the metric's format: 3 decimals for %.3f, 4 significant digits
-        for %.4g; None for a format without them."""
-        found = re.search(r"\.(\d+)([fg])", self.number_format)
-        return (int(found.group(1)), found.group(2)) if found else None
-
     def rounded(self, values: Any) -> Any:
         """A pandas Series at the metric's precision: what CSV cells hold, so no false digits
         (31.666666666666668) reach a report."""
-        precision = self.precision
-        if precision is None:
-            return values
-        return values.round(precision[0]) if precision[1] == "f" else values.map(self.rounded_value)
-
-    def rounded_value(self, value: float) -> float:
-        """One value at the metric's precision (see rounded)."""
-        precision = self.precision
-        if precision is None or value != value:
-            return value
-        digits, kind = precision
-        return round(value, digits) if kind == "f" else float(f"{value:.{digits}g}")
+        if self.precision.significant:
+            return values.map(self.precision.rounded)
+        return values.round(self.precision.digits)
 
     def best(self, values: Any) -> float:
         """The best of a pandas Series of values by this metric's direction; NaN when it has none."""
@@ -134,13 +151,17 @@ class Category:
 # What torchvision's own metadata says of each weight (data/facts.py ships them for the bundled
 # docs versions; measure/metadata.py reads them from an installed torchvision).
 # fmt: off
-FILE_SIZE = Metric(label="File size (MB)", unit="MB", better=Better.LOWER, number_format="%.1f",
+FILE_SIZE = Metric(label="File size (MB)", unit="MB", better=Better.LOWER, precision=Precision(1),
                    description="Size of the weights file torchvision downloads, in megabytes "
                    "(torchvision's metadata).")
 # fmt: on
-def _text_columns(descriptions: dict[str, str]) -> dict[str, Column]:
-    """Plain text columns from label → description."""
-    return {label: Column(label=label, description=text) for label, text in descriptions.items()}
+def _text_columns(descriptions: dict[str, str], whole_numbers: tuple[str, ...] = ()) -> dict[str, Column]:
+    """Columns from label → description: text, but for the counts named in `whole_numbers`."""
+    dtypes = {label: Dtype.WHOLE if label in whole_numbers else Dtype.TEXT for label in descriptions}
+    return {
+        label: Column(label=label, description=text, dtype=dtypes[label])
+        for label, text in descriptions.items()
+    }
 
 
 FACT_COLUMNS = {
@@ -152,7 +173,8 @@ FACT_COLUMNS = {
             "Resize size (px)": "The resize of the weight's own eval transforms.",
             "Interpolation": "The interpolation of the weight's own eval transforms.",
             "Categories": "How many classes the weight predicts.",
-        }
+        },
+        whole_numbers=("Min input size (px)", "Crop size (px)", "Resize size (px)", "Categories"),
     ),
     "License": Column(
         label="License",
@@ -160,31 +182,30 @@ FACT_COLUMNS = {
         is_link=True,
     ),
 }
-NUMERIC_FACTS = ("File size (MB)", "Min input size (px)", "Crop size (px)", "Resize size (px)", "Categories")
 
 # One row of a measurement CSV (python -m torchvision_stats measure): the measured numbers, then
 # what they were measured on. Latency, throughput and peak memory are metrics of the tables too.
 # fmt: off
 THROUGHPUT = Metric(label="Throughput (inputs/s)", unit="inputs/s", better=Better.HIGHER,
-                    number_format="%.2f",
+                    precision=Precision(2),
                     description="Inputs per second at the batch size: batch size / median latency.")
-PEAK_MEMORY = Metric(label="Peak memory (MB)", unit="MB", better=Better.LOWER, number_format="%.1f",
+PEAK_MEMORY = Metric(label="Peak memory (MB)", unit="MB", better=Better.LOWER, precision=Precision(1),
                      description="Memory the inference held at its peak, weights included. GPU: the most "
                      "memory torch allocated while timing. CPU: the process's peak resident memory while "
                      "timing (its high-water mark reset after building) over what it held before building.")
-WEIGHTS_MEMORY = Metric(label="Weights (MB)", unit="MB", better=Better.LOWER, number_format="%.1f",
+WEIGHTS_MEMORY = Metric(label="Weights (MB)", unit="MB", better=Better.LOWER, precision=Precision(1),
                         description="Bytes of the model's parameters and buffers as it ran (int8 for "
                         "quantized weights).")
-LATENCY = Metric(label="Latency (ms)", unit="ms", better=Better.LOWER, number_format="%.3f",
+LATENCY = Metric(label="Latency (ms)", unit="ms", better=Better.LOWER, precision=Precision(3),
                  description="Median wall time of one forward pass of a batch, over single calls each "
                  "synchronised on its device, after warm-up.")
-LATENCY_P90 = Metric(label="Latency p90 (ms)", unit="ms", better=Better.LOWER, number_format="%.3f",
+LATENCY_P90 = Metric(label="Latency p90 (ms)", unit="ms", better=Better.LOWER, precision=Precision(3),
                      description="90th percentile of the single-call times: nine calls in ten were faster.")
-SPREAD = Metric(label="Spread (%)", unit="%", better=Better.LOWER, number_format="%.1f",
+SPREAD = Metric(label="Spread (%)", unit="%", better=Better.LOWER, precision=Precision(1),
                 description="How noisy the timing was: the interquartile range of the single-call times "
                 "over their median, in percent. Over 10 % the weight is timed again and the steadier "
                 "round kept; a row still over 10 % is marked noisy.")
-BUILD_TIME = Metric(label="Build time (s)", unit="s", better=Better.LOWER, number_format="%.2f",
+BUILD_TIME = Metric(label="Build time (s)", unit="s", better=Better.LOWER, precision=Precision(2),
                     description="Time to build the model as its weight's builder does (state dict not "
                     "loaded), on the CPU.")
 # fmt: on
@@ -217,26 +238,27 @@ _COCO_MAP = "COCO mean average precision of the predicted"
 _PER_QUALITY = "The category's main quality metric (Acc@1, Mean IoU, Box, Mask or Keypoint MAP) divided by"
 _OPERATIONS = "Billions of {} operations for one forward pass"
 _HIGHER, _LOWER = Better.HIGHER, Better.LOWER
+_TENTHS, _FOUR_DIGITS = Precision(1), Precision(4, significant=True)
 # Written as a table, one metric an entry.
 # fmt: off
 METRICS: dict[str, Metric] = {
     metric.label: metric
     for metric in (
-        Metric(label="Acc@1", source_headers=("acc@1",), unit="%", better=_HIGHER, number_format="%.3f",
+        Metric(label="Acc@1", source_headers=("acc@1",), unit="%", better=_HIGHER, precision=Precision(3),
                description=_ACCURACY + " (top-1 accuracy)."),
-        Metric(label="Acc@5", source_headers=("acc@5",), unit="%", better=_HIGHER, number_format="%.3f",
+        Metric(label="Acc@5", source_headers=("acc@5",), unit="%", better=_HIGHER, precision=Precision(3),
                description=f"{_ACCURACY.replace('the top prediction', 'among the top five predictions')}."),
-        Metric(label="Mean IoU", source_headers=("mean iou",), unit="%", better=_HIGHER, number_format="%.1f",
+        Metric(label="Mean IoU", source_headers=("mean iou",), unit="%", better=_HIGHER, precision=_TENTHS,
                description="Intersection over union of predicted and true masks, averaged over classes."),
         Metric(label="pixelwise Acc", source_headers=("pixelwise acc",), unit="%", better=_HIGHER,
-               number_format="%.1f", description="Share of pixels whose class is predicted correctly."),
-        Metric(label="Box MAP", source_headers=("box map",), unit="", better=_HIGHER, number_format="%.1f",
+               precision=_TENTHS, description="Share of pixels whose class is predicted correctly."),
+        Metric(label="Box MAP", source_headers=("box map",), unit="", better=_HIGHER, precision=_TENTHS,
                description=f"{_COCO_MAP} boxes (IoU 0.50:0.95)."),
-        Metric(label="Mask MAP", source_headers=("mask map",), unit="", better=_HIGHER, number_format="%.1f",
+        Metric(label="Mask MAP", source_headers=("mask map",), unit="", better=_HIGHER, precision=_TENTHS,
                description=f"{_COCO_MAP} instance masks."),
         Metric(label="Keypoint MAP", source_headers=("keypoint map",), unit="", better=_HIGHER,
-               number_format="%.1f", description=f"{_COCO_MAP} keypoints (OKS)."),
-        Metric(label="Params (M)", source_headers=("params",), unit="M", better=_LOWER, number_format="%.1f",
+               precision=_TENTHS, description=f"{_COCO_MAP} keypoints (OKS)."),
+        Metric(label="Params (M)", source_headers=("params",), unit="M", better=_LOWER, precision=_TENTHS,
                in_millions=True, description="Number of trainable parameters, in millions."),
         Metric(label="GFLOPS", source_headers=("gflops",), unit="GFLOPS", better=_LOWER,
                description=f"{_OPERATIONS.format('floating-point')} at the eval resolution."),
@@ -247,13 +269,13 @@ METRICS: dict[str, Metric] = {
         LATENCY,
         THROUGHPUT,
         PEAK_MEMORY,
-        Metric(label="Quality per GFLOP", unit="per GFLOP", better=_HIGHER, number_format="%.4g",
+        Metric(label="Quality per GFLOP", unit="per GFLOP", better=_HIGHER, precision=_FOUR_DIGITS,
                ratio_of=(MAIN_METRIC, "GFLOPS"),
                description=f"{_PER_QUALITY} GFLOPS: quality bought per unit of compute."),
-        Metric(label="Quality per M params", unit="per M params", better=_HIGHER, number_format="%.4g",
+        Metric(label="Quality per M params", unit="per M params", better=_HIGHER, precision=_FOUR_DIGITS,
                ratio_of=(MAIN_METRIC, "Params (M)"),
                description=f"{_PER_QUALITY} Params (M): quality bought per million parameters."),
-        Metric(label="Quality per ms", unit="per ms", better=_HIGHER, number_format="%.4g",
+        Metric(label="Quality per ms", unit="per ms", better=_HIGHER, precision=_FOUR_DIGITS,
                ratio_of=(MAIN_METRIC, "Latency (ms)"),
                description=f"{_PER_QUALITY} the measured latency: quality bought per millisecond."),
     )
@@ -298,7 +320,7 @@ COMPILE_TIME = Metric(
     label="Compile time (s)",
     unit="s",
     better=Better.LOWER,
-    number_format="%.2f",
+    precision=Precision(2),
     description="torch.compile's first call: tracing, code generation and that call.",
 )
 MEASUREMENT_COLUMNS = {
@@ -306,7 +328,7 @@ MEASUREMENT_COLUMNS = {
     LATENCY.label: LATENCY,
     LATENCY_P90.label: LATENCY_P90,
     SPREAD.label: SPREAD,
-    **_text_columns({"Samples": "How many single calls were timed."}),
+    **_text_columns({"Samples": "How many single calls were timed."}, whole_numbers=("Samples",)),
     THROUGHPUT.label: THROUGHPUT,
     PEAK_MEMORY.label: PEAK_MEMORY,
     WEIGHTS_MEMORY.label: WEIGHTS_MEMORY,
@@ -335,7 +357,8 @@ MEASUREMENT_COLUMNS = {
             "Torchvision": "The torchvision version.",
             "Measured at": "When the weight finished measuring (UTC).",
             "Error": "Why the weight could not be measured; empty when it was.",
-        }
+        },
+        whole_numbers=("Batch size", "Threads"),
     ),
 }
 _ADDED_WITH_PER_CALL_TIMING = ("Spread (%)", "Samples", "Weights (MB)", "cuDNN benchmark", "TF32")
@@ -383,7 +406,7 @@ def delta_label(label: str) -> str:
 
 
 # fmt: off
-SPEED_UP = Metric(label="Speed-up (×)", unit="×", better=Better.HIGHER, number_format="%.2f",
+SPEED_UP = Metric(label="Speed-up (×)", unit="×", better=Better.HIGHER, precision=Precision(2),
                   description="The float weight's measured latency over the quantized weight's, "
                   "on the same machine.")
 # fmt: on
@@ -391,7 +414,7 @@ SPEED_UP = Metric(label="Speed-up (×)", unit="×", better=Better.HIGHER, number
 PARETO_OPTIMAL = Column(
     label="Pareto-optimal",
     description="No weight that fits is both better in the main metric and cheaper.",
-    is_flag=True,
+    dtype=Dtype.FLAG,
 )
 MISSES = Column(label="Misses", description="The limits this weight misses, and its value for each.")
 COMPUTED_COLUMNS = {
@@ -412,7 +435,7 @@ COMPUTED_COLUMNS = {
                 unit="pp",
                 better=Better.HIGHER,
                 description=f"{label} of the quantized weight minus that of its float model, in points.",
-                number_format="%+.3f",
+                precision=Precision(3, signed=True),
             )
             for label in ("Acc@1", "Acc@5")
         ),
@@ -536,3 +559,63 @@ def axis_title(label: str) -> str:
 def counted(count: int, noun: str) -> str:
     """ "1 weight", "2 weights": a count with its noun in the right number."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+# ------------------------------------------------------------------ numbers as text
+# The one way a number becomes text — a table cell, a hover, a control's stop, a sentence, a URL —
+# from the dtype and precision of the column it belongs to.
+
+MISSING = "–"
+
+
+def is_missing(value: object) -> bool:
+    """None, pandas' NA or a NaN: shown as –."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    try:
+        return bool(value != value)  # NaN of any float type; pandas.NA raises on bool()
+    except TypeError:
+        return True
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def number_text(value: object, label: str | None = None, *, unit: bool = False, trimmed: bool = False) -> str:
+    """`value` of column `label` as text; – when missing.
+
+    A metric in its precision ("80.800" for Acc@1), or with `trimmed` at that precision without
+    trailing zeros ("80.8", a control's stop "0.0871"); with `unit`, followed by the metric's unit
+    unless its label says it ("4.09 GFLOPS" is "4.09" under GFLOPS, "12.500 ms" under a latency).
+    A count whole ("224"). Any other number as short as it reads: "25.6", and in a cell from a
+    million up grouped ("1,234,568"); `trimmed` (a tick, a budget) groups whole numbers from 1,000.
+    Text is returned as it is.
+    """
+    if is_missing(value):
+        return MISSING
+    if not _is_number(value):
+        return str(value)
+    number = float(value)
+    declared = (metric_of(label) or column(label)) if label else None
+    if isinstance(declared, Metric):
+        precision = declared.precision
+        text = f"{precision.rounded(number):g}" if trimmed else precision.printf % number
+        return (
+            f"{text} {declared.unit}"
+            if unit and declared.unit and declared.unit not in declared.label
+            else text
+        )
+    if declared is not None and declared.dtype is Dtype.WHOLE:
+        return f"{number:.0f}"
+    grouped = abs(number) >= 1e6 or (trimmed and abs(number) >= 1000 and number.is_integer())
+    return f"{number:,.0f}" if grouped else f"{number:g}"
+
+
+def exact_text(value: float | None) -> str:
+    """A number as short as reads back exactly, for a URL (5, not 5.0; a data end to its last digit);
+    "" for None (a range's open side)."""
+    if value is None:
+        return ""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))

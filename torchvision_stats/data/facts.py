@@ -16,6 +16,7 @@ from torchvision_stats.data.dataset import WeightTables
 _FOLDER = resources.files("torchvision_stats.data") / "facts"
 FACTS_FILE = _FOLDER / "weight-facts.csv"
 SOURCE_FILE = _FOLDER / "source.txt"
+_NUMBERS = [label for label, column in registry.FACT_COLUMNS.items() if column.is_number]
 
 
 @functools.cache
@@ -23,7 +24,7 @@ def weight_facts() -> pd.DataFrame:
     """One row per weight, the registry's fact columns; numbers float (NaN missing), text str."""
     with FACTS_FILE.open(encoding="utf-8") as handle:
         table = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    for label in registry.NUMERIC_FACTS:
+    for label in _NUMBERS:
         table[label] = pd.to_numeric(table[label].replace("", None), errors="coerce").astype("float64")
     return table
 
@@ -42,7 +43,7 @@ def with_facts(data: WeightTables) -> WeightTables:
         trailing = [c.label for c in registry.TRAILING_TEXT_COLUMNS]
         order = [c for c in joined.columns if c not in trailing] + trailing
         for label in registry.FACT_COLUMNS:
-            if label not in registry.NUMERIC_FACTS:
+            if label not in _NUMBERS:
                 joined[label] = joined[label].fillna("")
         tables[slug] = joined[order]
     return WeightTables(

@@ -35,12 +35,7 @@ MAX_STORED = 50  # runs and uploads kept in the cache folder; a shared server's 
 FOLDER = "measurements"
 SOURCES = ("reference", "run", "upload")
 _REFERENCES = resources.files("torchvision_stats.data") / "reference_speed"
-_WHOLE_NUMBERS = ("Batch size", "Threads", "Samples")
-_NUMERIC = tuple(
-    label
-    for label in COLUMNS
-    if isinstance(registry.MEASUREMENT_COLUMNS[label], registry.Metric) or label in _WHOLE_NUMBERS
-)
+_NUMERIC = tuple(label for label in COLUMNS if registry.MEASUREMENT_COLUMNS[label].is_number)
 LATENCY = registry.LATENCY.label
 _ID = re.compile(r"[^a-z0-9]+")
 
@@ -267,7 +262,7 @@ def serialised(table: pd.DataFrame) -> bytes:
         writer.writerow(
             [
                 "" if isinstance(value, float) and value != value
-                else f"{value:.0f}" if label in _WHOLE_NUMBERS
+                else f"{value:.0f}" if registry.MEASUREMENT_COLUMNS[label].dtype is registry.Dtype.WHOLE
                 else f"{value:.10g}" if isinstance(value, float)
                 else value
                 for label, value in zip(COLUMNS, row, strict=True)

@@ -16,6 +16,7 @@ from torchvision_stats import registry
 from torchvision_stats.output.view_state import NO_SIZE, ExploreView
 from torchvision_stats.questions import analysis
 from torchvision_stats.questions.quantization import ACC1_CHANGE
+from torchvision_stats.registry import number_text
 
 WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
 
@@ -41,10 +42,6 @@ def family_colors(families: list[str]) -> dict[str, str]:
     return {family: FAMILY_COLORS[index % len(FAMILY_COLORS)] for index, family in enumerate(families)}
 
 
-def _readable(value: float) -> str:
-    return f"{value:,.0f}" if value >= 1000 else f"{value:g}"
-
-
 def log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
     """Ticks of a log axis at 1, 2, 5 × 10^k around the values, written in full ("0.05", not "5"):
     only powers of ten when the values span more than four of them, more when they span about one."""
@@ -63,7 +60,7 @@ def log_ticks(values: list[float]) -> tuple[list[float], list[str]]:
         for mantissa in mantissas
         if low / 2.5 <= mantissa * 10.0**exponent <= high * 2.5
     ]
-    return ticks, [_readable(tick) for tick in ticks]
+    return ticks, [number_text(tick, trimmed=True) for tick in ticks]
 
 
 def _narrow_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
@@ -81,7 +78,7 @@ def _narrow_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
         if start + index * step <= middle + span / 2 + step / 2
     ]
     ticks = [tick for tick in ticks if tick > 0]
-    return ticks, [_readable(tick) for tick in ticks]
+    return ticks, [number_text(tick, trimmed=True) for tick in ticks]
 
 
 def _axis(label: str, log: bool, values: list[float]) -> dict:
@@ -96,9 +93,8 @@ def _axis(label: str, log: bool, values: list[float]) -> dict:
 
 
 def _formatted(label: str, values: list) -> list[str]:
-    metric = registry.METRICS[label]
     name = html.escape(label)
-    return [f"{name}: {metric.format(value)}" for value in values]
+    return [f"{name}: {number_text(value, label, unit=True)}" for value in values]
 
 
 def hover_texts(table: pd.DataFrame, measured_on: str = "") -> list[str]:
@@ -246,8 +242,8 @@ def budget_history_figure(best: pd.DataFrame, quality: str, budget_metric: str, 
     known = best[best[quality].notna()]
     hover = [
         f"<b>{html.escape(str(row['Best weight']))}</b><br>{html.escape(quality)}: "
-        f"{registry.METRICS[quality].format(row[quality])}<br>{html.escape(budget_metric)}: "
-        f"{registry.METRICS[budget_metric].format(row[budget_metric])}"
+        f"{number_text(row[quality], quality, unit=True)}<br>{html.escape(budget_metric)}: "
+        f"{number_text(row[budget_metric], budget_metric, unit=True)}"
         for _, row in known.iterrows()
     ]
     trace = {

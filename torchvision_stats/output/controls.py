@@ -59,9 +59,8 @@ def readable_stops(low: float, high: float) -> tuple[float, ...]:
 
 def _step(metric: registry.Metric, low: float, high: float) -> float:
     """The metric's precision for a fixed-decimals format; else about a thousandth of the span."""
-    precision = metric.precision
-    if precision is not None and precision[1] == "f":
-        return 10.0 ** -precision[0]
+    if not metric.precision.significant:
+        return 10.0**-metric.precision.digits
     return 10.0 ** (math.floor(math.log10(high - low)) - 3)
 
 

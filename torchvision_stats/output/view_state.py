@@ -20,6 +20,7 @@ import pandas as pd
 from torchvision_stats import registry
 from torchvision_stats.output import controls
 from torchvision_stats.questions.history import oldest_first
+from torchvision_stats.registry import exact_text
 
 DEFAULT_CATEGORY = "classification"
 PARETO_MODES = ("off", "frontier", "only")
@@ -212,7 +213,7 @@ class Number(Field):
         return value
 
     def encode(self, value: Any) -> dict[str, str]:
-        return {} if value is None else {self.name: f"{value:g}"}
+        return {} if value is None else {self.name: exact_text(value)}
 
 
 class PerMetric(Field):
@@ -258,14 +259,14 @@ class Bounds(PerMetric):
         return tuple(bounds)
 
     def encode(self, value: Any) -> dict[str, str]:
-        return {label: f"{bound:g}" for label, bound in value}
+        return {label: exact_text(bound) for label, bound in value}
 
     def held(self, value: Any) -> Mapping[str, Any]:
         return dict(value)
 
     def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
         return {
-            label: f"{float(widgets[key]):g}"
+            label: exact_text(float(widgets[key]))
             for label in registry.METRICS
             if widgets.get(key := f"{self.widget}.{label}") is not None
         }
@@ -276,14 +277,6 @@ Range = tuple[str, float | None, float | None]  # metric, low, high; None: open 
 
 def _side(text: str, label: str) -> float | None:
     return number(text, label) if text.strip() else None
-
-
-def _written(value: float | None) -> str:
-    """A range end as short as reads back exactly (5, not 5.0; a data end to its last digit)."""
-    if value is None:
-        return ""
-    short = f"{value:g}"
-    return short if float(short) == value else repr(float(value))
 
 
 def _range(text: str, label: str, lowest: float, highest: float) -> tuple[float | None, float | None]:
@@ -334,14 +327,14 @@ class Ranges(PerMetric):
         return tuple(ranges)
 
     def encode(self, value: Any) -> dict[str, str]:
-        return {label: f"{_written(low)},{_written(high)}" for label, low, high in value}
+        return {label: f"{exact_text(low)},{exact_text(high)}" for label, low, high in value}
 
     def held(self, value: Any) -> Mapping[str, Any]:
         return {label: (low, high) for label, low, high in value}
 
     def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
         held = {label: widgets.get(f"{self.widget}.{label}") for label in registry.METRICS}
-        return {label: f"{_written(pair[0])},{_written(pair[1])}" for label, pair in held.items() if pair}
+        return {label: f"{exact_text(pair[0])},{exact_text(pair[1])}" for label, pair in held.items() if pair}
 
 
 @dataclass(frozen=True)
