@@ -17,10 +17,9 @@ state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 range_controls = controls.range_controls(table)
-ranges = controls.held_ranges(range_controls, view.ranges)
-for label, value in ranges.values.items():
-    state.set(f"range.{label}", value)
-filters = analysis.Filters(view.q, view.family, ranges.narrowed)
+for label, control in range_controls.items():
+    state.set(f"range.{label}", control.held(view.limit_on(label)))
+filters = analysis.Filters(view.q, view.family, view.ranges)
 
 st.title("Explore")
 st.caption(
@@ -40,14 +39,14 @@ with chart_area:
         shown = analysis.rows_in_view(table, filters, view.pareto_axes)
     except analysis.InvalidSearch as error:
         shown, search_error = table.iloc[0:0], str(error)
-    event = explore.scatter(page, shown, search_error, filters, ranges, families)
+    event = explore.scatter(page, shown, search_error, filters, families)
     summary = charts.plotted_summary(
         shown, table, view, listed=st.session_state.get(keys("show-table"), False)
     )
     st.caption(formatting.markdown("{} Drag a box or lasso on the chart to select weights.", summary))
 
 with controls_area:
-    explore.view_controls(page, families, range_controls, ranges)
+    explore.view_controls(page, families, range_controls)
 
 selected_weights = [point.get("customdata") for point in event.selection.points] if event else []
 if selected_weights:
@@ -60,7 +59,9 @@ if selected_weights:
 
 st.subheader(formatting.markdown("Filtered weights ({})", len(shown)))
 pareto_words = ["pareto"] if view.pareto == "only" else []
-file_name = export.file_name(view.category, [view.q, *view.family, *ranges.worded.values(), *pareto_words])
+file_name = export.file_name(
+    view.category, [view.q, *view.family, *(limit.words() for limit in view.ranges), *pareto_words]
+)
 widgets.csv_download("Download CSV", shown, file_name, keys("download"))
 # Off at first: the table grid is heavy for the browser to load, and the chart comes first.
 if st.toggle("Show them as a table", key=keys("show-table")):

@@ -8,6 +8,7 @@ from torchvision_stats import registry
 from torchvision_stats.data.snapshot import snapshot_versions
 from torchvision_stats.output import charts, formatting, view_state, widget_keys
 from torchvision_stats.questions import history
+from torchvision_stats.questions.limits import Limit
 
 keys = widget_keys.HISTORY
 
@@ -82,12 +83,13 @@ state.set("budget", min(view.budget, largest))
 budget = budget_row[1].number_input(
     formatting.markdown("At most ({})", budget_metric), min_value=0.0, max_value=largest, key=keys("budget")
 )
-best = history.best_under_budget(tables, category.main_metric, budget_metric, budget)
+limit = Limit(budget_metric, high=budget)
+best = history.best_under_budget(tables, category.main_metric, limit)
 if best[category.main_metric].notna().any():
-    figure = charts.budget_history_figure(best, category.main_metric, budget_metric, budget)
+    figure = charts.budget_history_figure(best, category.main_metric, limit)
     st.plotly_chart(figure, key=keys("chart"), config={"displaylogo": False})
 else:  # in the chart's place: why it would be empty, and what fits
-    reason = history.why_nothing_fits(tables, category, budget_metric, budget)
+    reason = history.why_nothing_fits(tables, category, limit)
     st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
 widgets.show_plain_table(best)
 

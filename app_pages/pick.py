@@ -47,8 +47,8 @@ family_row[1].multiselect(
 
 view = state.current(tables)
 active = speed.selected()
-picked = pick.pick_within(
-    table, category, dict(view.bounds), view.include, view.exclude, active.label if active else ""
+picked = pick.pick_weights(
+    table, category, view.bounds, view.include, view.exclude, active.label if active else ""
 )
 
 if picked.unmeasured:
@@ -82,7 +82,7 @@ else:
     st.subheader("Every weight that fits")
     widgets.show_table(picked.ranked)
     widgets.measured_caption([picked.ranked])
-    limits = pick.limits_in_words(view.bounds)
+    limits = [limit.words() for limit in view.bounds]
     file_name = export.file_name(
         view.category, ["picks", *limits, *view.include, *(f"no {f}" for f in view.exclude)]
     )

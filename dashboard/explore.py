@@ -20,7 +20,6 @@ def scatter(
     shown: pd.DataFrame,
     search_error: str,
     filters: analysis.Filters,
-    ranges: controls.HeldRanges,
     families: list[str],
 ):
     """The scatter of `shown`, selectable with a box or a lasso (its selection event); when nothing
@@ -30,7 +29,7 @@ def scatter(
         st.error(formatting.escape_markdown(search_error), icon=":material/error:")
         return None
     if not analysis.plottable(shown, [view.x, view.y]).any():
-        reason = analysis.why_nothing_shows(table, filters, ranges.worded, view.x, view.y)
+        reason = analysis.why_nothing_shows(table, filters, view.x, view.y)
         st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
         return None
     size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
@@ -54,7 +53,6 @@ def view_controls(
     page: CategoryPage,
     families: list[str],
     range_controls: dict[str, controls.RangeControl],
-    ranges: controls.HeldRanges,
 ) -> None:
     """Category, axes, colour, size and log scales; search, families and Pareto frontier; and the
     metric ranges, folded unless one is narrowed."""
@@ -96,5 +94,5 @@ def view_controls(
         required=True,
         help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
     )
-    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(ranges.narrowed)):
+    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(view.ranges)):
         widgets.range_controls(range_controls, keys.prefix("range"))

@@ -9,6 +9,7 @@ from dashboard import speed
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, snippets
 from torchvision_stats.output.controls import RangeControl
+from torchvision_stats.questions.limits import Limit
 from torchvision_stats.registry import number_text
 
 # Names that identify a row: pinned at the left, so they stay in view while the table scrolls.
@@ -125,10 +126,8 @@ def open_range_ends(key_prefix: str) -> None:
     for label, (low, high) in drawn.items():
         held = st.session_state.get(key := f"{key_prefix}.{label}")
         if held is not None and None not in held:
-            st.session_state[key] = (
-                None if held[0] <= low else held[0],
-                None if held[1] >= high else held[1],
-            )
+            limit = Limit(label, *held).open_at(low, high)
+            st.session_state[key] = (limit.low, limit.high)
 
 
 def range_controls(controls_by_metric: dict[str, RangeControl], key_prefix: str) -> None:

@@ -12,6 +12,7 @@ from tests.test_app import OBJECT_DETECTION_FRONTIER
 from torchvision_stats import registry
 from torchvision_stats.output import snippets, view_state
 from torchvision_stats.questions import analysis
+from torchvision_stats.questions.limits import Limit
 
 TABLES = parsed_tables("main")
 
@@ -41,8 +42,9 @@ def test_missing_values_are_never_on_the_frontier_and_ties_both_stay():
 def test_range_filter_keeps_missing_values_only_at_full_range():
     table = TABLES["classification"]
     full = analysis.metric_range(table, "Acc@1")
-    assert len(analysis.filter_rows(table, analysis.Filters(ranges={"Acc@1": full}))) == 115
-    narrowed = analysis.filter_rows(table, analysis.Filters(ranges={"Acc@1": (80.0, 100.0)}))
+    at_the_data_ends = Limit("Acc@1", *full).open_at(*full)  # how a view holds the full range: open
+    assert len(analysis.filter_rows(table, analysis.Filters(limits=(at_the_data_ends,)))) == 115
+    narrowed = analysis.filter_rows(table, analysis.Filters(limits=(Limit("Acc@1", 80.0, 100.0),)))
     assert narrowed["Acc@1"].between(80, 100).all() and len(narrowed) < 114
 
 

@@ -17,6 +17,7 @@ from torchvision_stats.data.dataset import weight_tables_from_html
 from torchvision_stats.data.snapshot import load_snapshot, snapshot_versions
 from torchvision_stats.output import view_state
 from torchvision_stats.questions import history, pick, quantization
+from torchvision_stats.questions.limits import Limit
 
 DATA = {
     version: derived.add_derived_metrics(
@@ -103,13 +104,13 @@ def test_presence_matrix_orders_by_first_release():
 
 
 def test_best_under_budget_moves_when_a_better_weight_appears():
-    best = history.best_under_budget(tables_of("video_classification"), "Acc@1", "Params (M)", 40)
+    best = history.best_under_budget(tables_of("video_classification"), "Acc@1", Limit("Params (M)", high=40))
     assert (
         best["Best weight"].tolist()
         == ["R2Plus1D_18_Weights.KINETICS400_V1"] + ["MViT_V2_S_Weights.KINETICS400_V1"] * 3
     )
     assert best["Acc@1"].tolist() == [57.5, 80.757, 80.757, 80.757]
-    gflops = history.best_under_budget(tables_of("video_classification"), "Acc@1", "GFLOPS", 100)
+    gflops = history.best_under_budget(tables_of("video_classification"), "Acc@1", Limit("GFLOPS", high=100))
     assert math.isnan(gflops.loc[0, "Acc@1"]) and gflops.loc[0, "Note"] == "0.13 has no GFLOPS column"
 
 
@@ -176,7 +177,7 @@ CLASSIFICATION = registry.CATEGORIES["classification"]
 def test_pick_ranks_what_fits_by_the_main_metric():
     table = DATA["main"].tables["classification"]
     result = pick.pick_weights(
-        table, CLASSIFICATION, [pick.Constraint("GFLOPS", 5), pick.Constraint("Params (M)", 30)]
+        table, CLASSIFICATION, [Limit.bound("GFLOPS", 5), Limit.bound("Params (M)", 30)]
     )
     assert (result.ranked["GFLOPS"] <= 5).all() and (result.ranked["Params (M)"] <= 30).all()
     assert result.ranked["Acc@1"].is_monotonic_decreasing
@@ -192,27 +193,26 @@ def test_pick_ranks_what_fits_by_the_main_metric():
 def test_pick_families_and_minimums():
     table = DATA["main"].tables["classification"]
     result = pick.pick_weights(
-        table, CLASSIFICATION, [pick.Constraint("Acc@1", 80)], include=("ResNet", "ViT"), exclude=("ViT",)
+        table, CLASSIFICATION, [Limit.bound("Acc@1", 80)], include=("ResNet", "ViT"), exclude=("ViT",)
     )
     assert set(result.ranked["Family"]) == {"ResNet"} and (result.ranked["Acc@1"] >= 80).all()
 
 
 def test_nothing_fits_names_the_binding_constraint_and_the_closest_weights():
     table = DATA["main"].tables["classification"]
-    result = pick.pick_weights(
-        table, CLASSIFICATION, [pick.Constraint("GFLOPS", 0.1), pick.Constraint("Acc@1", 80)]
-    )
+    result = pick.pick_weights(table, CLASSIFICATION, [Limit.bound("GFLOPS", 0.1), Limit.bound("Acc@1", 80)])
     assert result.ranked.empty
     at_least_80 = int((table["Acc@1"] >= 80).sum())  # what fits without the GFLOPS limit
     assert at_least_80 > int(((table["GFLOPS"] <= 0.1) & table["Acc@1"].notna()).sum())
-    assert result.binding == f"GFLOPS ≤ 0.1 (without it, {at_least_80} weights would fit)"
+    # A limit says itself one way everywhere (Explore's ranges, file names, Pick): "up to", "from".
+    assert result.binding == f"GFLOPS up to 0.1 (without it, {at_least_80} weights would fit)"
     assert len(result.closest) == pick.CLOSEST
-    assert all("Acc@1 ≥ 80" in miss or "GFLOPS ≤ 0.1" in miss for miss in result.closest["Misses"])
+    assert all("Acc@1 from 80" in miss or "GFLOPS up to 0.1" in miss for miss in result.closest["Misses"])
 
 
 def test_pick_view_round_trips_and_rejects_bad_numbers():
     view = view_state.PickView(
-        "object_detection", (("Box MAP", 30.0), ("GFLOPS", 10.0)), ("Faster R-CNN",), ()
+        "object_detection", (Limit.bound("Box MAP", 30.0), Limit.bound("GFLOPS", 10.0)), ("Faster R-CNN",), ()
     )
     assert view_state.PICK.from_query(view_state.PICK.to_query(view), DATA["main"].tables) == (
         view,

@@ -15,6 +15,7 @@ from torchvision_stats import registry
 from torchvision_stats.data.load import DataUnavailable
 from torchvision_stats.output import controls, view_state
 from torchvision_stats.questions import history, pick, quantization
+from torchvision_stats.questions.limits import Limit
 
 VIDEO = registry.CATEGORIES["video_classification"]
 
@@ -74,9 +75,9 @@ def test_range_controls_run_from_the_datas_own_ends_log_scaled_when_spanning_dec
     # Box MAP 21.3 … 46.7: linear, in steps of its precision (0.1), ends exactly the data's.
     box_map = found["Box MAP"]
     assert not box_map.is_log and (box_map.low, box_map.high, box_map.step) == (21.3, 46.7, 0.1)
-    assert gflops.held(None, 5.0) == (0.58, 5.0)
-    assert gflops.held(-5.0, 500.0) == (0.58, 280.37)
-    assert gflops.held(300.0, None) == (280.37, 280.37)
+    assert gflops.held(Limit("GFLOPS", None, 5.0)) == (0.58, 5.0)
+    assert gflops.held(Limit("GFLOPS", -5.0, 500.0)) == (0.58, 280.37)
+    assert gflops.held(Limit("GFLOPS", 300.0, None)) == (280.37, 280.37)
     assert gflops.stops_with((0.58, 4.3)).count(4.3) == 1  # a linked 4.3 is offered as a stop
 
 
@@ -85,7 +86,7 @@ def test_a_range_url_reads_open_sides_and_refuses_what_holds_nothing():
     view, notices = view_state.EXPLORE.from_query(
         {"category": "object_detection", "GFLOPS": ",5", "Box MAP": "30,99", "Params (M)": "1,2,3"}, tables
     )
-    assert view.ranges == (("Box MAP", 30.0, None), ("GFLOPS", None, 5.0))
+    assert view.ranges == (Limit("Box MAP", 30.0, None), Limit("GFLOPS", None, 5.0))
     assert notices == ["“Params (M)=1,2,3” is not a range like 1,5 (or ,5 or 1,); left out."]
     view, notices = view_state.EXPLORE.from_query({"category": "object_detection", "GFLOPS": "500,"}, tables)
     assert view.ranges == () and notices == [
@@ -99,10 +100,11 @@ def test_a_range_url_reads_open_sides_and_refuses_what_holds_nothing():
     )
 
 
-def test_pick_within_reads_limits_as_a_page_holds_them():
+def test_pick_reads_limits_as_a_page_holds_them():
     table = DATA["main"].tables["classification"]
     category = registry.CATEGORIES["classification"]
-    picked = pick.pick_within(table, category, {"GFLOPS": 5.0, "Params (M)": None, "Acc@1": 83.0})
+    limits = (Limit.bound("GFLOPS", 5.0), Limit("Params (M)"), Limit.bound("Acc@1", 83.0))  # one open
+    picked = pick.pick_weights(table, category, limits)
     assert picked.ranked["Weight"].iloc[0] == "EfficientNet_B4_Weights.IMAGENET1K_V1"
     assert (picked.ranked["GFLOPS"] <= 5).all() and (picked.ranked["Acc@1"] >= 83).all()
 

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from torchvision_stats import registry
 from torchvision_stats.output.view_state import NO_SIZE, ExploreView
 from torchvision_stats.questions import analysis
+from torchvision_stats.questions.limits import Limit
 from torchvision_stats.questions.quantization import ACC1_CHANGE
 from torchvision_stats.registry import number_text
 
@@ -237,8 +238,9 @@ def plotted_summary(shown: pd.DataFrame, table: pd.DataFrame, view: ExploreView,
     return summary + "."
 
 
-def budget_history_figure(best: pd.DataFrame, quality: str, budget_metric: str, budget: float) -> go.Figure:
+def budget_history_figure(best: pd.DataFrame, quality: str, budget: Limit) -> go.Figure:
     """The best `quality` within the budget, release by release (oldest left)."""
+    budget_metric = budget.metric
     known = best[best[quality].notna()]
     hover = [
         f"<b>{html.escape(str(row['Best weight']))}</b><br>{html.escape(quality)}: "
@@ -263,9 +265,7 @@ def budget_history_figure(best: pd.DataFrame, quality: str, budget_metric: str, 
             "categoryorder": "array",
             "categoryarray": best["Version"].tolist(),
         },
-        "yaxis": {
-            "title": {"text": f"Best {registry.axis_title(quality)} with {budget_metric} ≤ {budget:g}"}
-        },
+        "yaxis": {"title": {"text": f"Best {registry.axis_title(quality)} with {budget.words()}"}},
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "height": 380,
     }

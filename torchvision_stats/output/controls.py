@@ -9,13 +9,13 @@ ends, so "at most 5 GFLOPS" can be set; the others a linear one in steps of the 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from torchvision_stats import registry
 from torchvision_stats.questions import analysis
+from torchvision_stats.questions.limits import Limit
 
 LOG_SPAN = 100.0  # highest / lowest from which a metric's control is log-scaled
 _MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
@@ -39,11 +39,9 @@ class RangeControl:
         """The stops, plus the held range's ends (a link may hold 4.3): a log control offers both."""
         return sorted({*self.stops, *held})
 
-    def held(self, low: float | None, high: float | None) -> tuple[float, float]:
-        """A view's range (None: open on that side) as the control's value, inside its ends."""
-        held_low = self.low if low is None else min(max(low, self.low), self.high)
-        held_high = self.high if high is None else max(min(high, self.high), self.low)
-        return (held_low, held_high) if held_low <= held_high else (self.low, self.high)
+    def held(self, limit: Limit) -> tuple[float, float]:
+        """A view's limit on the metric as the control's value, inside its ends."""
+        return limit.within(self.low, self.high)
 
 
 def readable_stops(low: float, high: float) -> tuple[float, ...]:
@@ -77,24 +75,3 @@ def range_controls(table: pd.DataFrame) -> dict[str, RangeControl]:
         else:
             controls[label] = RangeControl(label, low, high, step=_step(registry.METRICS[label], low, high))
     return controls
-
-
-@dataclass(frozen=True)
-class HeldRanges:
-    """A view's ranges against the controls: each control's value, the ranges that filter, and
-    those in words ("GFLOPS up to 5": for the empty-chart message and the CSV's name)."""
-
-    values: dict[str, tuple[float, float]]
-    narrowed: dict[str, tuple[float, float]]
-    worded: dict[str, str]
-
-
-def held_ranges(
-    controls: dict[str, RangeControl], ranges: Iterable[tuple[str, float | None, float | None]]
-) -> HeldRanges:
-    """`ranges` (metric, low, high; None: open) as the controls hold them."""
-    asked = {label: (low, high) for label, low, high in ranges}
-    values = {label: control.held(*asked.get(label, (None, None))) for label, control in controls.items()}
-    narrowed = {label: values[label] for label in controls if label in asked}
-    worded = {label: analysis.range_words(label, *asked[label]) for label in narrowed}
-    return HeldRanges(values, narrowed, worded)

@@ -19,7 +19,8 @@ import pandas as pd
 
 from torchvision_stats import registry
 from torchvision_stats.output import controls
-from torchvision_stats.questions.history import oldest_first
+from torchvision_stats.questions.history import budget_metrics, oldest_first
+from torchvision_stats.questions.limits import Limit
 from torchvision_stats.registry import exact_text
 
 DEFAULT_CATEGORY = "classification"
@@ -246,23 +247,23 @@ class Bounds(PerMetric):
         super().__init__(name, widget)
         self.metrics = metrics
 
-    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple:
+    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[Limit, ...]:
         bounds = []
         for label in self.metrics(so_far, context):
             text = single(params, label)
             if text is None:
                 continue
             try:
-                bounds.append((label, number(text, label)))
+                bounds.append(Limit.bound(label, number(text, label)))
             except Fallback:
                 notices.append(f"“{label}={_shown(text)}” is not a number; that constraint was left out.")
         return tuple(bounds)
 
     def encode(self, value: Any) -> dict[str, str]:
-        return {label: exact_text(bound) for label, bound in value}
+        return {limit.metric: exact_text(limit.bound_value) for limit in value}
 
     def held(self, value: Any) -> Mapping[str, Any]:
-        return dict(value)
+        return {limit.metric: limit.bound_value for limit in value}
 
     def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
         return {
@@ -272,15 +273,12 @@ class Bounds(PerMetric):
         }
 
 
-Range = tuple[str, float | None, float | None]  # metric, low, high; None: open on that side
-
-
 def _side(text: str, label: str) -> float | None:
     return number(text, label) if text.strip() else None
 
 
-def _range(text: str, label: str, lowest: float, highest: float) -> tuple[float | None, float | None]:
-    """``"1,5"``, ``",5"`` or ``"1,"`` as (low, high), a side at or past the data's end open (None);
+def _range(text: str, label: str, lowest: float, highest: float) -> Limit:
+    """``"1,5"``, ``",5"`` or ``"1,"`` as a Limit, a side at or past the data's end open (None);
     Fallback, in words, for text that is no range or holds no weight."""
     sides = text.split(",")
     if len(sides) != 2:
@@ -289,15 +287,14 @@ def _range(text: str, label: str, lowest: float, highest: float) -> tuple[float 
         low, high = _side(sides[0], label), _side(sides[1], label)
     except Fallback:
         raise Fallback(f"“{label}={_shown(text)}” is not a range of numbers like 1,5; left out.") from None
-    top, bottom = highest if high is None else high, lowest if low is None else low
-    if bottom > min(top, highest) or top < lowest:
+    limit = Limit(label, low, high)
+    if not limit.holds_any_of(lowest, highest):
+        ends = [registry.number_text(end, label, trimmed=True) for end in (lowest, highest)]
         raise Fallback(
-            f"“{label}={_shown(text)}” holds no weight here ({label} runs from {lowest:g} to {highest:g}); "
+            f"“{label}={_shown(text)}” holds no weight here ({label} runs from {ends[0]} to {ends[1]}); "
             "left out."
         )
-    return (None if low is None or low <= lowest else low), (
-        None if high is None or high >= highest else high
-    )
+    return limit.open_at(lowest, highest)
 
 
 class Ranges(PerMetric):
@@ -311,26 +308,26 @@ class Ranges(PerMetric):
         super().__init__(name, widget)
         self.spans = spans
 
-    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[Range, ...]:
+    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[Limit, ...]:
         ranges = []
         for label, (lowest, highest) in self.spans(so_far, context).items():
             text = single(params, label)
             if text is None:
                 continue
             try:
-                low, high = _range(text, label, lowest, highest)
+                limit = _range(text, label, lowest, highest)
             except Fallback as fallback:
                 notices.append(str(fallback))
                 continue
-            if low is not None or high is not None:
-                ranges.append((label, low, high))
+            if not limit.is_open:
+                ranges.append(limit)
         return tuple(ranges)
 
     def encode(self, value: Any) -> dict[str, str]:
-        return {label: f"{exact_text(low)},{exact_text(high)}" for label, low, high in value}
+        return {limit.metric: f"{exact_text(limit.low)},{exact_text(limit.high)}" for limit in value}
 
     def held(self, value: Any) -> Mapping[str, Any]:
-        return {label: (low, high) for label, low, high in value}
+        return {limit.metric: (limit.low, limit.high) for limit in value}
 
     def params_from_widgets(self, widgets: Mapping[str, Any]) -> dict[str, str]:
         held = {label: widgets.get(f"{self.widget}.{label}") for label in registry.METRICS}
@@ -454,7 +451,11 @@ class ExploreView:
     q: str = ""
     family: tuple[str, ...] = ()
     pareto: str = "off"
-    ranges: tuple[Range, ...] = ()
+    ranges: tuple[Limit, ...] = ()
+
+    def limit_on(self, metric: str) -> Limit:
+        """The view's limit on `metric`; an open one when it has none."""
+        return next((limit for limit in self.ranges if limit.metric == metric), Limit(metric))
 
     @property
     def pareto_axes(self) -> tuple[str, str] | None:
@@ -499,7 +500,7 @@ class PickView:
     direction), families to include or exclude. URL: ``?category=…&GFLOPS=5&Acc@1=80&exclude=VGG``."""
 
     category: str
-    bounds: tuple[tuple[str, float], ...] = ()
+    bounds: tuple[Limit, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
@@ -556,9 +557,10 @@ class HistoryView:
 
 
 def _history_budget_metrics(so_far: dict, context: HistoryContext) -> list[str]:
+    """What a budget can cap in the category's own metrics (the page narrows it to the releases
+    that loaded, by the same rule)."""
     category = registry.CATEGORIES[so_far["category"]]
-    capped = [label for label in category.metric_labels if not registry.METRICS[label].higher_is_better]
-    return sorted(capped, key=lambda label: label != category.cost_metric)
+    return budget_metrics(category)
 
 
 HISTORY = Codec(

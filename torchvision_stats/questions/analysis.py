@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,7 @@ import re2
 
 from torchvision_stats import registry
 from torchvision_stats.questions import find
+from torchvision_stats.questions.limits import Limit
 
 WEIGHT, FAMILY, MODEL = registry.WEIGHT.label, registry.FAMILY.label, registry.MODEL.label
 
@@ -72,27 +73,21 @@ def matches_search(names: pd.Series, query: str) -> pd.Series:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the user narrowed the table to. Empty families means all; ranges are inclusive."""
+    """What the user narrowed the table to. Empty families means all."""
 
     search: str = ""
     families: tuple[str, ...] = ()
-    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    limits: tuple[Limit, ...] = ()
 
 
 def filter_rows(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """Rows that pass every filter. A row missing a metric passes that metric's full range only."""
+    """Rows that pass every filter (a row missing a metric passes only no limit on it)."""
     keep = matches_search(table[WEIGHT], filters.search) | matches_search(table[MODEL], filters.search)
     if filters.families:
         keep &= table[FAMILY].isin(filters.families)
-    for label, (low, high) in filters.ranges.items():
-        if label not in table.columns:
-            continue
-        column = table[label]
-        full_low, full_high = column.min(), column.max()
-        in_range = column.between(low, high)
-        if low <= full_low and high >= full_high:
-            in_range |= column.isna()
-        keep &= in_range
+    for limit in filters.limits:
+        if limit.metric in table.columns:
+            keep &= limit.fits(table[limit.metric])
     return table[keep]
 
 
@@ -199,21 +194,9 @@ def rows_in_view(table: pd.DataFrame, filters: Filters, pareto_axes: tuple[str, 
     return shown
 
 
-def range_words(label: str, low: float | None, high: float | None) -> str:
-    """A range as people say it: "GFLOPS up to 5", "Acc@1 from 80", "GFLOPS 1 to 5"."""
-    if low is None:
-        return f"{label} up to {high:g}"
-    if high is None:
-        return f"{label} from {low:g}"
-    return f"{label} {low:g} to {high:g}"
-
-
-def why_nothing_shows(
-    table: pd.DataFrame, filters: Filters, worded_ranges: dict[str, str], x: str, y: str
-) -> str:
+def why_nothing_shows(table: pd.DataFrame, filters: Filters, x: str, y: str) -> str:
     """Why no weight is drawn, in words, and how to widen it: the filter that empties the table
-    on its own, else the filters that do together. `worded_ranges`: metric → range_words of the
-    ranges in `filters`."""
+    on its own, else the filters that do together."""
     drawable = table[plottable(table, [x, y])]
     if drawable.empty:
         return f"No weight of this table has both {x} and {y}; choose other axes."
@@ -222,8 +205,8 @@ def why_nothing_shows(
         named.append((f"the search “{filters.search.strip()}”", Filters(search=filters.search)))
     if filters.families:
         named.append((f"the families {', '.join(filters.families)}", Filters(families=filters.families)))
-    for label, bounds in filters.ranges.items():
-        named.append((worded_ranges.get(label, label), Filters(ranges={label: bounds})))
+    for limit in filters.limits:
+        named.append((limit.words(), Filters(limits=(limit,))))
     for words, alone in named:
         if filter_rows(drawable, alone).empty:
             return f"{words[0].upper()}{words[1:]} matches no weight here; widen it or clear it."

@@ -13,6 +13,7 @@ from torchvision_stats import registry
 from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.load import DataUnavailable
 from torchvision_stats.data.versions import release_key
+from torchvision_stats.questions.limits import Limit
 
 WEIGHT = registry.WEIGHT.label
 
@@ -56,9 +57,15 @@ def gather(
     return releases
 
 
-def budget_metrics(category: registry.Category, tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Metrics a budget can cap (lower is better) that some release reports; the category's cost first."""
-    reported = {column for table in tables.values() for column in table.columns}
+def budget_metrics(
+    category: registry.Category, tables: Mapping[str, pd.DataFrame] | None = None
+) -> list[str]:
+    """Metrics a budget can cap (lower is better) that some release of `tables` reports (without
+    tables: that the category reports); the category's cost first."""
+    if tables is None:
+        reported = set(category.metric_labels)
+    else:
+        reported = {column for table in tables.values() for column in table.columns}
     capped = [
         label
         for label, metric in registry.METRICS.items()
@@ -129,13 +136,12 @@ def smallest_budget(tables: Mapping[str, pd.DataFrame], budget_metric: str) -> f
     return min(present) if present else math.nan
 
 
-def why_nothing_fits(
-    tables: Mapping[str, pd.DataFrame], category: registry.Category, budget_metric: str, budget: float
-) -> str:
+def why_nothing_fits(tables: Mapping[str, pd.DataFrame], category: registry.Category, budget: Limit) -> str:
     """Why the best-under-budget chart would be empty, and what budget the cheapest weight needs."""
+    cheapest = registry.number_text(smallest_budget(tables, budget.metric), budget.metric, trimmed=True)
     return (
-        f"No {category.title.lower()} weight fits {budget:g} {budget_metric} in these releases; "
-        f"the cheapest needs {smallest_budget(tables, budget_metric):g}. Raise the budget."
+        f"No {category.title.lower()} weight fits {budget.value_text()} in these releases; "
+        f"the cheapest needs {cheapest}. Raise the budget."
     )
 
 
@@ -239,14 +245,13 @@ def changed_values(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[WEIGHT, "Metric", "From", "To", "Old", "New"])
 
 
-def best_under_budget(
-    tables: Mapping[str, pd.DataFrame], quality: str, budget_metric: str, budget: float
-) -> pd.DataFrame:
-    """Per release, the best `quality` among weights with `budget_metric` ≤ `budget`.
+def best_under_budget(tables: Mapping[str, pd.DataFrame], quality: str, budget: Limit) -> pd.DataFrame:
+    """Per release, the best `quality` among weights that fit the `budget`.
 
     A release whose table lacks either metric gets NaN and a note saying so.
     """
     better_high = registry.METRICS[quality].higher_is_better
+    budget_metric = budget.metric
     rows = []
     for version in oldest_first(list(tables)):
         table = tables[version]
@@ -261,9 +266,9 @@ def best_under_budget(
             missing = quality if quality not in table.columns else budget_metric
             row["Note"] = f"{version} has no {missing} column"
         else:
-            affordable = table[(table[budget_metric] <= budget) & table[quality].notna()]
+            affordable = table[budget.fits(table[budget_metric]) & table[quality].notna()]
             if affordable.empty:
-                row["Note"] = f"nothing within {budget:g} {budget_metric}"
+                row["Note"] = f"nothing within {budget.value_text()}"
             else:
                 best = affordable.loc[
                     affordable[quality].idxmax() if better_high else affordable[quality].idxmin()

@@ -1,46 +1,21 @@
-"""Best weight under a budget: constraints on any metric → ranked weights, with reasons."""
+"""Best weight under a budget: limits on any metric → ranked weights, with reasons."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from torchvision_stats import registry
 from torchvision_stats.questions import analysis
+from torchvision_stats.questions.limits import Limit
 
 FAMILY = registry.FAMILY.label
 
 TOP_PICKS = 3
 CLOSEST = 5
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """At most `bound` for lower-is-better metrics, at least `bound` for higher-is-better ones."""
-
-    label: str
-    bound: float
-
-    @property
-    def is_maximum(self) -> bool:
-        return not registry.METRICS[self.label].higher_is_better
-
-    def allows(self, table: pd.DataFrame) -> pd.Series:
-        values = table[self.label]
-        return (values <= self.bound) if self.is_maximum else (values >= self.bound)  # NaN fails both
-
-    def shortfall(self, table: pd.DataFrame) -> pd.Series:
-        """How far each row misses, relative to the bound (0 when it fits, inf when unknown)."""
-        values = table[self.label]
-        scale = abs(self.bound) or 1.0
-        miss = (values - self.bound) if self.is_maximum else (self.bound - values)
-        return (miss.clip(lower=0) / scale).fillna(math.inf)
-
-    def describe(self) -> str:
-        return f"{self.label} {'≤' if self.is_maximum else '≥'} {self.bound:g}"
 
 
 @dataclass
@@ -93,35 +68,36 @@ def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: st
 def pick_weights(
     table: pd.DataFrame,
     category: registry.Category,
-    constraints: list[Constraint],
+    limits: Iterable[Limit],
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     measured_on: str = "",
 ) -> PickResult:
-    """The weights that fit the constraints, best first, with reasons; a latency limit makes the
+    """The weights that fit the limits, best first, with reasons; a latency limit makes the
     reasons speak in latency, on `measured_on` (the measurement set's label)."""
+    constraints = [limit for limit in limits if not limit.is_open]
     quality = category.main_metric
     cost = category.cost_in(table.columns)
-    if any(c.label == registry.LATENCY.label for c in constraints):
+    if any(c.metric == registry.LATENCY.label for c in constraints):
         cost = registry.LATENCY.label  # a latency limit says what the user pays in: say it in the reasons
     candidates = _families(table, include, exclude)
     candidates = candidates[candidates[quality].notna()]
     unmeasured = [
-        c.label
+        c.metric
         for c in constraints
-        if c.label in registry.MEASURED_METRICS
-        and (c.label not in candidates.columns or candidates[c.label].isna().all())
+        if c.metric in registry.MEASURED_METRICS
+        and (c.metric not in candidates.columns or candidates[c.metric].isna().all())
     ]
     if unmeasured:
         return PickResult(candidates.head(0), [], unmeasured=unmeasured)
     fits = pd.Series(True, index=candidates.index)
     for constraint in constraints:
-        fits &= constraint.allows(candidates)
+        fits &= constraint.fits(candidates[constraint.metric])
     ranked = candidates[fits].sort_values([quality, cost], ascending=[False, True]).copy()
     ranked[registry.PARETO_OPTIMAL.label] = analysis.pareto_frontier(ranked, [quality, cost])
     # What the page is about first: the weight, its quality, whether it is on the frontier, the cost.
     leading = [registry.WEIGHT.label, quality, registry.PARETO_OPTIMAL.label, cost]
-    ranked = analysis.columns_first(ranked, leading + [c.label for c in constraints])
+    ranked = analysis.columns_first(ranked, leading + [c.metric for c in constraints])
     if not ranked.empty:
         top = ranked.head(TOP_PICKS)
         reasons = [
@@ -134,7 +110,7 @@ def pick_weights(
     return PickResult(ranked, [], _binding(candidates, constraints), _closest(candidates, constraints))
 
 
-def _binding(candidates: pd.DataFrame, constraints: list[Constraint]) -> str | None:
+def _binding(candidates: pd.DataFrame, constraints: list[Limit]) -> str | None:
     """The constraint whose removal alone lets the most weights through."""
     if candidates.empty:
         return "the family filter: no weight of the chosen families has a value for the main metric"
@@ -143,51 +119,26 @@ def _binding(candidates: pd.DataFrame, constraints: list[Constraint]) -> str | N
         fits = pd.Series(True, index=candidates.index)
         for constraint in constraints:
             if constraint is not dropped:
-                fits &= constraint.allows(candidates)
+                fits &= constraint.fits(candidates[constraint.metric])
         if int(fits.sum()) > best_count:
             best, best_count = dropped, int(fits.sum())
     if best is None:
         return "no single constraint: at least two must be relaxed together"
-    return f"{best.describe()} (without it, {best_count} weight{'s' if best_count != 1 else ''} would fit)"
+    return f"{best.words()} (without it, {best_count} weight{'s' if best_count != 1 else ''} would fit)"
 
 
-def _closest(candidates: pd.DataFrame, constraints: list[Constraint]) -> pd.DataFrame:
+def _closest(candidates: pd.DataFrame, constraints: list[Limit]) -> pd.DataFrame:
     if candidates.empty or not constraints:
         return candidates.head(0)
-    total = sum(constraint.shortfall(candidates) for constraint in constraints)
+    total = sum(constraint.shortfall(candidates[constraint.metric]) for constraint in constraints)
+    fitting = {c: c.fits(candidates[c.metric]) for c in constraints}
     misses = [
         ", ".join(
-            c.describe() + f" (is {row[c.label]:g})"
+            f"{c.words()} (is {registry.number_text(candidates.at[index, c.metric], c.metric, trimmed=True)})"
             for c in constraints
-            if not c.allows(row.to_frame().T).iloc[0]
+            if not fitting[c][index]
         )
-        for _, row in candidates.iterrows()
+        for index in candidates.index
     ]
     closest = candidates.assign(**{registry.MISSES.label: misses, "_distance": total})
     return closest.sort_values("_distance").head(CLOSEST).drop(columns="_distance")
-
-
-def limits_in_words(bounds: Iterable[tuple[str, float]]) -> list[str]:
-    """A page's limits as people say them, "GFLOPS up to 5", "Acc@1 from 80" (file names)."""
-    return [
-        analysis.range_words(label, bound, None)
-        if registry.METRICS[label].higher_is_better
-        else analysis.range_words(label, None, bound)
-        for label, bound in bounds
-    ]
-
-
-def constraints_from(bounds: Mapping[str, float | None]) -> list[Constraint]:
-    return [Constraint(label, float(bound)) for label, bound in bounds.items() if bound is not None]
-
-
-def pick_within(
-    table: pd.DataFrame,
-    category: registry.Category,
-    bounds: Mapping[str, float | None],
-    include: tuple[str, ...] = (),
-    exclude: tuple[str, ...] = (),
-    measured_on: str = "",
-) -> PickResult:
-    """pick_weights for limits given as metric → bound (None: no limit), as a page holds them."""
-    return pick_weights(table, category, constraints_from(bounds), include, exclude, measured_on)
