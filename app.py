@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import data, sidebar, speed, versions
+from dashboard import data, measurement_sets, sidebar, versions
 
 # The package logs each fetch and parse; show them in the server's output.
 package_log = logging.getLogger("torchvision_stats")
@@ -36,7 +36,7 @@ navigation = st.navigation(
     ]
 )
 versions.select()
-speed.select()
+measurement_sets.select()
 data.begin_run()
 versions.failed_switch_notice()
 navigation.run()

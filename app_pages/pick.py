@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import sidebar, speed, url_state, widgets
+from dashboard import measurement_sets, sidebar, url_state, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, view_state, widget_keys
 from torchvision_stats.questions import pick
@@ -46,13 +46,13 @@ family_row[1].multiselect(
 )
 
 view = state.current(tables)
-active = speed.selected()
+active = measurement_sets.selected()
 picked = pick.pick_weights(
     table, category, view.bounds, view.include, view.exclude, active.label if active else ""
 )
 
 if picked.unmeasured:
-    speed.no_measurement_notice(picked.unmeasured, table, category.title)
+    measurement_sets.no_measurement_notice(picked.unmeasured, table, category.title)
 elif picked.ranked.empty:
     st.warning(
         formatting.markdown("No weight fits. The binding constraint: {}.", picked.binding or ""),

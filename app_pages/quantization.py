@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, sidebar, speed, widgets
+from dashboard import data, measurement_sets, sidebar, widgets
 from torchvision_stats import registry
 from torchvision_stats.output import formatting, widget_keys
 from torchvision_stats.output.charts import quantization_figure
@@ -41,7 +41,7 @@ if not pairs.empty:
             formatting.markdown(
                 "Speed-up: the float weight's latency over the quantized one's, both measured on {} "
                 "(median {:.2f}×).",
-                speed.selected().label,
+                measurement_sets.selected().label,
                 pairs[quantization.SPEED_UP].median(),
             )
         )

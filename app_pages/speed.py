@@ -3,17 +3,17 @@ the docs' GFLOPS are from measured latency, and how machines compare."""
 
 import streamlit as st
 
-from dashboard import data, machines, measuring, sets, speed, widgets
+from dashboard import data, machines, measurement_sets, run_panel, set_manager, widgets
 from torchvision_stats import registry
 from torchvision_stats.measure import environment
 from torchvision_stats.output import charts, formatting, widget_keys
-from torchvision_stats.questions import speed as speed_questions
+from torchvision_stats.questions import measured_speed
 
 keys = widget_keys.SPEED
 
 result = data.page_data()
 tables = result.data.tables
-active = speed.selected()
+active = measurement_sets.selected()
 
 st.title("Speed on your hardware")
 st.caption(
@@ -22,7 +22,7 @@ st.caption(
 )
 
 st.subheader("Measure")
-if speed.shared_server():
+if measurement_sets.shared_server():
     st.info(
         "This is a shared server: measuring here is off, so nobody's run slows another's pages. "
         "Upload a set measured elsewhere."
@@ -39,11 +39,11 @@ elif not environment.torch_available():
         icon=":material/download:",
     )
 else:
-    measuring.run_form(tables)
-measuring.progress_panel()
+    run_panel.run_form(tables)
+run_panel.progress_panel()
 
 st.subheader("Measurement sets")
-sets.set_manager({w for table in tables.values() for w in table[registry.WEIGHT.label]})
+set_manager.set_manager({w for table in tables.values() for w in table[registry.WEIGHT.label]})
 
 if active is None:
     st.stop()
@@ -54,7 +54,7 @@ slug = st.selectbox(
 )
 table = tables[slug]
 proxy = registry.CATEGORIES[slug].cost_in(table.columns)
-rho, count = speed_questions.rank_correlation(table, proxy)
+rho, count = measured_speed.rank_correlation(table, proxy)
 if count < 3:  # in the chart's place: why there is none, and what would draw one
     st.info(
         formatting.markdown(
@@ -79,7 +79,7 @@ else:
         )
     )
     st.caption("Where the proxy misleads most: a positive difference is slower than its GFLOPS rank says.")
-    widgets.show_table(speed_questions.rank_differences(table, proxy))
+    widgets.show_table(measured_speed.rank_differences(table, proxy))
 
 st.subheader("Across machines")
 machines.across_machines(tables, active)

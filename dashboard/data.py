@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import speed, versions
+from dashboard import measurement_sets, versions
 from torchvision_stats.data import facts, load, refresh, snapshot
 from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.load import DataUnavailable, LoadResult, load_weight_tables
-from torchvision_stats.data.measurement_sets import with_measurements
+from torchvision_stats.data.measurement_store import with_measurements
 from torchvision_stats.data.refresh import BackgroundRefresher
 from torchvision_stats.output import export, formatting
 
@@ -58,7 +58,7 @@ def _with_extras(version: str, generation: int, set_id: str, set_version: tuple[
     # offers as columns and metrics. Made again when the data, the set or the set's file changes.
     del set_version
     base = _best_at_hand(version, generation)
-    measured = speed.loaded(set_id) if set_id else None
+    measured = measurement_sets.loaded(set_id) if set_id else None
     return LoadResult(
         with_measurements(facts.with_facts(base.data), measured), base.source, version, base.messages
     )
@@ -68,12 +68,12 @@ def page_data() -> LoadResult:
     """The data every page shows, for the selected version and measurement set; a message instead
     when there is none."""
     version = versions.selected()
-    chosen = speed.selected()
+    chosen = measurement_sets.selected()
     set_id = chosen.id if chosen else ""
     try:
         # The generation pinned by begin_run: the page and the sidebar of one run show the same
         # data even when a refresh lands in between.
-        result = _with_extras(version, pinned_generation(), set_id, speed.store().version_of(set_id))
+        result = _with_extras(version, pinned_generation(), set_id, measurement_sets.store().stamp_of(set_id))
     except DataUnavailable as error:
         if version != st.session_state.get(versions.SHOWN_KEY, versions.DEFAULT):
             versions.switch_failed(version, str(error))  # back to what was shown, saying why

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, speed, widgets
+from dashboard import data, measurement_sets, widgets
 from dashboard.url_state import CategoryPage
 from torchvision_stats import registry
 from torchvision_stats.output import charts, controls, formatting, view_state, widget_keys
@@ -33,7 +33,7 @@ def scatter(
         st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
         return None
     size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
-    measured_on = speed.selected().label if speed.selected() else ""
+    measured_on = measurement_sets.selected().label if measurement_sets.selected() else ""
     return st.plotly_chart(
         charts.scatter_figure(
             shown,

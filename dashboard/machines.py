@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import speed, widgets
+from dashboard import measurement_sets, widgets
 from torchvision_stats import registry
-from torchvision_stats.data.measurement_sets import SetInfo
+from torchvision_stats.data.measurement_store import SetInfo
 from torchvision_stats.output import charts, formatting, widget_keys
-from torchvision_stats.questions import speed as speed_questions
+from torchvision_stats.questions import measured_speed
 
 keys = widget_keys.SPEED
 
@@ -20,7 +20,7 @@ FIRST_WEIGHTS = ("ResNet50_Weights.IMAGENET1K_V2", "ConvNeXt_Tiny_Weights.IMAGEN
 def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
     """Sets and weights to compare, per batch or per input; a warning when the sets were measured
     differently; the bars (from 0) and the table with each run's settings."""
-    available = {info.id: info for info in speed.sets()}
+    available = {info.id: info for info in measurement_sets.sets()}
     others = [set_id for set_id in available if set_id != active.id]
     chosen_sets = st.multiselect(
         "Sets",
@@ -47,13 +47,15 @@ def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
         key=keys("per-input"),
         help="Per input: the latency divided by the batch size, so a batch-64 run compares with batch 1.",
     )
-    latencies = speed_questions.across_sets(
-        {available[i].label: speed.loaded(i).table for i in chosen_sets}, picked, per_input=per == "per input"
+    latencies = measured_speed.across_sets(
+        {available[i].label: measurement_sets.loaded(i).table for i in chosen_sets},
+        picked,
+        per_input=per == "per input",
     )
     if latencies.empty:
         st.info("None of these weights is measured in the chosen sets.")
         return
-    unlike = speed_questions.unlike_settings(latencies)
+    unlike = measured_speed.unlike_settings(latencies)
     if unlike:
         st.warning(
             formatting.markdown_list("These sets were measured differently; compare with care:", unlike),
@@ -66,9 +68,9 @@ def across_machines(tables: dict[str, pd.DataFrame], active: SetInfo) -> None:
 def speed_up() -> None:
     """Two sets measured alike but for compile or precision: the speed-up of each weight they share,
     as a chart and a table; otherwise how to get one."""
-    available = {info.id: info for info in speed.sets()}
+    available = {info.id: info for info in measurement_sets.sets()}
     settings = {set_id: info.run_settings for set_id, info in available.items()}  # read once per listing
-    partners = speed_questions.speed_up_partners(settings)
+    partners = measured_speed.speed_up_partners(settings)
     befores = list(partners)
     if not befores:
         st.caption(
@@ -86,8 +88,10 @@ def speed_up() -> None:
         format_func=lambda set_id: available[set_id].label,
         key=keys("speed-up-after", before),
     )
-    change = "; ".join(speed_questions.mode_difference(settings[before], settings[after]))
-    ups = speed_questions.speed_ups(speed.loaded(before).table, speed.loaded(after).table)
+    change = "; ".join(measured_speed.mode_difference(settings[before], settings[after]))
+    ups = measured_speed.speed_ups(
+        measurement_sets.loaded(before).table, measurement_sets.loaded(after).table
+    )
     if ups.empty:
         st.info("These two sets measured no weight in common.")
         return

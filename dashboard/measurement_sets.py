@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from torchvision_stats import registry
-from torchvision_stats.data.measurement_sets import MeasurementSet, SetInfo, SetStore
+from torchvision_stats.data.measurement_store import MeasurementSet, SetInfo, SetStore
 from torchvision_stats.measure.job import BackgroundRun, Progress
 from torchvision_stats.output import formatting, widget_keys
-from torchvision_stats.questions import speed as speed_questions
+from torchvision_stats.questions import measured_speed
 
 keys = widget_keys.SPEED
 
@@ -64,13 +64,13 @@ def sets() -> list[SetInfo]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _loaded(set_id: str, file_version: tuple[int, int]) -> MeasurementSet:
-    del file_version
+def _loaded(set_id: str, file_stamp: tuple[int, int]) -> MeasurementSet:
+    del file_stamp
     return store().load(set_id)
 
 
 def loaded(set_id: str) -> MeasurementSet:
-    return _loaded(set_id, store().version_of(set_id))
+    return _loaded(set_id, store().stamp_of(set_id))
 
 
 def default_id(ids: list[str]) -> str:
@@ -162,7 +162,7 @@ def no_measurement_notice(metrics: list[str], table: pd.DataFrame, category: str
     chosen = selected()
     weights = set(table[registry.WEIGHT.label])
     having = [
-        info.label for info in sets() if speed_questions.measures(loaded(info.id).table, weights, metrics)
+        info.label for info in sets() if measured_speed.measures(loaded(info.id).table, weights, metrics)
     ]
     template = "{} has no {} for any {} weight, so the limit cannot be checked. " + (
         "Sets that have: {}. Choose one under **Speed measured on** in the sidebar."

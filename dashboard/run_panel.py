@@ -7,9 +7,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import speed, versions, widgets
+from dashboard import measurement_sets, versions, widgets
 from torchvision_stats import registry
-from torchvision_stats.data.measurement_sets import InvalidMeasurements
+from torchvision_stats.data.measurement_file import MeasurementFileError
 from torchvision_stats.measure import environment, timing
 from torchvision_stats.measure.job import Progress
 from torchvision_stats.measure.settings import (
@@ -21,7 +21,7 @@ from torchvision_stats.measure.settings import (
     Settings,
 )
 from torchvision_stats.output import formatting, widget_keys
-from torchvision_stats.questions import speed as speed_questions
+from torchvision_stats.questions import measured_speed
 
 keys = widget_keys.SPEED
 
@@ -44,7 +44,7 @@ def _duration(seconds: float | None) -> str:
 def progress_panel() -> None:
     """The server's run: live progress while it runs (redrawn every second), else how the last
     ended and what it measured."""
-    status: Progress = speed.background_run().status()
+    status: Progress = measurement_sets.background_run().status()
     if status.running:
         _live_progress()
         return
@@ -59,16 +59,16 @@ def progress_panel() -> None:
             status.failed,
         )
     )
-    if status.done and status.set_id in {info.id for info in speed.sets()}:
-        measured = speed.loaded(status.set_id)
+    if status.done and status.set_id in {info.id for info in measurement_sets.sets()}:
+        measured = measurement_sets.loaded(status.set_id)
         st.caption(formatting.markdown("What it measured, on {}:", measured.info.label))
-        widgets.show_table(speed_questions.run_rows(measured.table))
+        widgets.show_table(measured_speed.run_rows(measured.table))
 
 
 @st.fragment(run_every=timedelta(seconds=1))
 def _live_progress() -> None:
     # Only while a run is going: an idle page does not poll.
-    status: Progress = speed.background_run().status()
+    status: Progress = measurement_sets.background_run().status()
     if status.done != st.session_state.get(keys("seen-done"), status.done) or not status.running:
         st.session_state[keys("seen-done")] = status.done
         st.rerun(scope="app")  # a new row is in the set, or the run ended: redraw the whole page
@@ -89,7 +89,7 @@ def _live_progress() -> None:
         ),
     )
     if st.button("Cancel", icon=":material/stop:", key=keys("cancel")):
-        speed.background_run().cancel()
+        measurement_sets.background_run().cancel()
 
 
 def _batch_choice(column, switch_column) -> tuple[int, bool, int]:
@@ -200,12 +200,12 @@ def _settings_form() -> Settings:
 
 def _reference() -> pd.DataFrame:
     """The build machine's reference set: what the page's estimates and first choice come from."""
-    return speed.loaded(speed.BUILD_MACHINE).table
+    return measurement_sets.loaded(measurement_sets.BUILD_MACHINE).table
 
 
 def run_form(tables: dict[str, pd.DataFrame]) -> None:
     """Choose weights and every setting; the estimated time; *Measure* starts the server's one run."""
-    status = speed.background_run().status()
+    status = measurement_sets.background_run().status()
     if status.running:
         st.info(
             "A measuring run is in progress on this server; its progress is below.", icon=":material/timer:"
@@ -216,11 +216,11 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
         "Category", list(tables), format_func=lambda s: registry.CATEGORIES[s].title, key=keys("category")
     )
     table = tables[slug]
-    frontier = speed_questions.frontier_weights(table, registry.CATEGORIES[slug])
+    frontier = measured_speed.frontier_weights(table, registry.CATEGORIES[slug])
     weights = row[1].multiselect(
         "Weights to measure",
         table[registry.WEIGHT.label].tolist(),
-        default=speed_questions.quick_choice(frontier, _reference()),
+        default=measured_speed.quick_choice(frontier, _reference()),
         max_selections=MAX_WEIGHTS_PER_RUN,
         key=keys("weights", slug),
         select_all=False,  # Enter picks the highlighted weight, never a batch
@@ -231,7 +231,7 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
     searched = [
         2**power for power in range(settings.max_batch.bit_length()) if 2**power <= settings.max_batch
     ]
-    estimate = speed_questions.estimated_seconds(
+    estimate = measured_speed.estimated_seconds(
         _reference(),
         weights,
         batch_size=settings.max_batch if settings.find_batch else settings.batch_size,
@@ -266,12 +266,12 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
     ):
         name = f"run {pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M}"
         try:
-            set_id, out = speed.store().start_run(name)
-        except InvalidMeasurements as refusal:
+            set_id, out = measurement_sets.store().start_run(name)
+        except MeasurementFileError as refusal:
             st.error(formatting.escape_markdown(str(refusal)), icon=":material/block:")
             return
-        store = speed.store()
-        started = speed.background_run().start(
+        store = measurement_sets.store()
+        started = measurement_sets.background_run().start(
             weights,
             settings,
             out,
@@ -282,8 +282,8 @@ def run_form(tables: dict[str, pd.DataFrame]) -> None:
             ),
         )
         if started:
-            speed.make_active(set_id)
-            speed.remember_own(set_id)
+            measurement_sets.make_active(set_id)
+            measurement_sets.remember_own(set_id)
         else:
             store.delete(set_id)  # another visitor's run started first: nothing of this one is kept
         st.rerun()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import speed
-from torchvision_stats.data.measurement_sets import InvalidMeasurements, listing
+from dashboard import measurement_sets
+from torchvision_stats.data.measurement_file import MeasurementFileError
+from torchvision_stats.data.measurement_store import listing
 from torchvision_stats.output import formatting, widget_keys
 
 keys = widget_keys.SPEED
@@ -29,18 +30,18 @@ def _upload(known_weights: set[str]) -> None:
     if upload is None or st.session_state.get(keys("uploaded")) == upload.file_id:
         return
     st.session_state[keys("uploaded")] = upload.file_id
-    if speed.shared_server() and len(speed.own_sets()) >= UPLOADS_PER_SESSION:
+    if measurement_sets.shared_server() and len(measurement_sets.own_sets()) >= UPLOADS_PER_SESSION:
         _say("error", f"This shared server takes {UPLOADS_PER_SESSION} uploads a visit. Nothing was stored.")
         st.rerun()
     try:
-        info, problems = speed.store().add(
+        info, problems = measurement_sets.store().add(
             upload.getvalue(), upload.name.removesuffix(".csv"), "upload", known_weights
         )
-    except InvalidMeasurements as error:
+    except MeasurementFileError as error:
         _say("error", f"{error} Nothing was stored.")
     else:
-        speed.make_active(info.id)
-        speed.remember_own(info.id)
+        measurement_sets.make_active(info.id)
+        measurement_sets.remember_own(info.id)
         _say("info", " ".join([f"Stored as “{info.label}”; your pages now use it.", *problems]))
     st.rerun()
 
@@ -61,10 +62,10 @@ def _confirmation(labels: dict[str, str]) -> None:
     if answers[0].button(formatting.markdown("Yes, {}", action), type="primary", key=keys("confirm-yes")):
         del st.session_state[CONFIRM]
         if action == "delete":
-            speed.store().delete(set_id)
+            measurement_sets.store().delete(set_id)
             _say("success", f"Deleted “{labels[set_id]}”.")
         else:
-            speed.store().rename(set_id, new_name)
+            measurement_sets.store().rename(set_id, new_name)
             _say("success", f"Renamed “{labels[set_id]}” to “{new_name.strip()}”.")
         st.rerun()
     if answers[1].button("No, keep it", key=keys("confirm-no")):
@@ -82,7 +83,7 @@ def set_manager(known_weights: set[str]) -> None:
         st.success(formatting.escape_markdown(message))
     elif kind:
         st.info(formatting.escape_markdown(message))
-    sets = speed.sets()
+    sets = measurement_sets.sets()
     st.dataframe(
         listing(sets),
         hide_index=True,
@@ -104,8 +105,8 @@ def set_manager(known_weights: set[str]) -> None:
     if CONFIRM in st.session_state:
         _confirmation(labels)
         return
-    allowed, why_not = speed.may_change(
-        next(i for i in sets if i.id == chosen), speed.background_run().status()
+    allowed, why_not = measurement_sets.may_change(
+        next(i for i in sets if i.id == chosen), measurement_sets.background_run().status()
     )
     actions = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     new_name = actions[0].text_input("New name", key=keys("new-name"), max_chars=80, disabled=not allowed)
@@ -124,7 +125,7 @@ def set_manager(known_weights: set[str]) -> None:
         st.rerun()
     actions[3].download_button(
         "Download",
-        data=speed.store().csv_bytes(chosen),
+        data=measurement_sets.store().csv_bytes(chosen),
         file_name=f"{chosen}.csv",
         mime="text/csv",
         on_click="ignore",

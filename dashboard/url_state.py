@@ -14,7 +14,7 @@ from typing import Any, Generic
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, speed, versions
+from dashboard import data, measurement_sets, versions
 from torchvision_stats import registry
 from torchvision_stats.data.load import LoadResult
 from torchvision_stats.output import widget_keys
@@ -23,7 +23,7 @@ from torchvision_stats.output.view_state import Codec, View
 
 def show_in_url(params: dict[str, str]) -> None:
     """Make the URL hold `params` and the docs version, so a copied link reproduces the page."""
-    wanted = {**params, **versions.url_entry(), **speed.url_entry()}
+    wanted = {**params, **versions.url_entry(), **measurement_sets.url_entry()}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -69,7 +69,7 @@ class PageState(Generic[View]):
         else:
             params = st.query_params.to_dict()
             view, notices = self.codec.from_query(params, context)
-            unknown = self.codec.unknown_keys(params, also=(versions.KEY, speed.KEY))
+            unknown = self.codec.unknown_keys(params, also=(versions.KEY, measurement_sets.KEY))
             if unknown:
                 notices.append(
                     "Not used on this page, so ignored: " + ", ".join(key[:40] for key in unknown[:10])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import speed
+from dashboard import measurement_sets
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, snippets
 from torchvision_stats.output.controls import RangeControl
@@ -69,7 +69,7 @@ def show_plain_table(table: pd.DataFrame) -> None:
 
 def measured_caption(tables: list[pd.DataFrame]) -> None:
     """Say which machine the measured numbers on the page come from, when it shows any."""
-    chosen = speed.selected()
+    chosen = measurement_sets.selected()
     measured = [
         label
         for label in registry.MEASURED_METRICS

@@ -140,7 +140,7 @@ def test_the_layer_check_catches_an_upward_a_relative_and_a_sideways_import(tmp_
 
 def test_the_package_check_catches_an_import_of_the_app(tmp_path):
     planted = tmp_path / "probe.py"
-    planted.write_text("from dashboard import speed\nimport app_pages.explore\n")
+    planted.write_text("from dashboard import measurement_sets\nimport app_pages.explore\n")
     assert {m.split(".")[0] for m in imports_of(planted)} & set(OUTSIDE) == {"dashboard", "app_pages"}
 
 

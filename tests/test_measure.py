@@ -18,8 +18,8 @@ import pytest
 from tests.conftest import require_torch
 from tests.processes import children_of, command_line, group_members
 from torchvision_stats import cli, registry
-from torchvision_stats.data import facts, measurements
-from torchvision_stats.data.measurements import COLUMNS
+from torchvision_stats.data import facts, measurement_file
+from torchvision_stats.data.measurement_file import COLUMNS
 from torchvision_stats.measure import environment, runner
 from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
@@ -118,7 +118,9 @@ def test_a_quantized_weight_is_measured_as_int8(tmp_path):
 def test_resume_keeps_good_rows_and_measures_failed_ones_again(tmp_path):
     out = tmp_path / "resume-errors.csv"
     runner.run([MOBILENET], QUICK, out)
-    measurements.append_row(out, {"Weight": SQUEEZENET.weight, "Error": "the measuring process was killed"})
+    measurement_file.append_row(
+        out, {"Weight": SQUEEZENET.weight, "Error": "the measuring process was killed"}
+    )
     good = read(out)[0]
     summary = runner.run([MOBILENET, SQUEEZENET], QUICK, out, resume=True)
     rows = read(out)

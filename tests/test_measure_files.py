@@ -17,8 +17,9 @@ import pytest
 
 from tests.conftest import require_torch
 from torchvision_stats import cli, registry
-from torchvision_stats.data import measurements
-from torchvision_stats.data.measurement_sets import SetStore, parse, with_measurements
+from torchvision_stats.data import measurement_file
+from torchvision_stats.data.measurement_file import parse
+from torchvision_stats.data.measurement_store import SetStore, with_measurements
 from torchvision_stats.data.snapshot import load_snapshot
 from torchvision_stats.measure import environment
 from torchvision_stats.measure.settings import Settings
@@ -56,7 +57,7 @@ def measured_row(**changes: str) -> dict[str, str]:
     return {**row, **changes}
 
 
-def write(path: Path, rows: list[dict[str, str]], columns=measurements.COLUMNS) -> bytes:
+def write(path: Path, rows: list[dict[str, str]], columns=measurement_file.COLUMNS) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
@@ -103,7 +104,7 @@ def test_resume_refuses_a_file_measured_otherwise_and_writes_nothing(
 
 def test_resume_refuses_a_file_of_the_first_engine_and_one_that_mixes_runs(tmp_path, capsys):
     old = tmp_path / "old.csv"
-    before = write(old, [measured_row()], columns=measurements.FIRST_COLUMNS)
+    before = write(old, [measured_row()], columns=measurement_file.FIRST_COLUMNS)
     code, stderr = resume(old, capsys=capsys)
     assert code == 1 and old.read_bytes() == before
     assert "written by an earlier version of the measuring tool" in stderr
@@ -123,8 +124,8 @@ def test_the_settings_of_quantized_rows_and_failed_rows_do_not_count(tmp_path):
             {"Weight": "AlexNet_Weights.IMAGENET1K_V1", "Error": "out of memory"},
         ],
     )
-    assert measurements.file_settings(out)["Dtype"] == "float32"
-    assert measurements.measured_weights(out) == [
+    assert measurement_file.file_settings(out)["Dtype"] == "float32"
+    assert measurement_file.measured_weights(out) == [
         "SqueezeNet1_1_Weights.IMAGENET1K_V1",
         "ResNet18_QuantizedWeights.IMAGENET1K_FBGEMM_V1",
     ]  # the failed one is measured again by --resume
@@ -137,7 +138,7 @@ def test_a_torn_last_line_is_cut_before_the_next_row_and_never_merged(tmp_path):
     with out.open("ab") as handle:
         handle.write(b"AlexNet_Weights.IMAGENET1K_V1,24.1,25.8,3.0,10")  # killed mid-row
     assert out.read_bytes().endswith(b",10")
-    measurements.append_row(out, measured_row(Weight="VGG11_Weights.IMAGENET1K_V1"))
+    measurement_file.append_row(out, measured_row(Weight="VGG11_Weights.IMAGENET1K_V1"))
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [row["Weight"] for row in rows] == [
         "SqueezeNet1_1_Weights.IMAGENET1K_V1",
@@ -148,18 +149,18 @@ def test_a_torn_last_line_is_cut_before_the_next_row_and_never_merged(tmp_path):
 
 def test_a_set_whose_last_line_is_being_written_loads_without_it():
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=measurements.COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=measurement_file.COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerow({c: measured_row().get(c, "") for c in measurements.COLUMNS})
+    writer.writerow({c: measured_row().get(c, "") for c in measurement_file.COLUMNS})
     table, _ = parse((buffer.getvalue() + "AlexNet_Weights.IMAGENET1K_V1,24.1,2").encode())
     assert table["Weight"].tolist() == ["SqueezeNet1_1_Weights.IMAGENET1K_V1"]
 
 
 def test_files_of_the_first_engine_still_load_and_their_new_columns_are_missing(tmp_path):
     raw = (REFERENCES / "h200-batch1-float32.csv").read_bytes()
-    assert raw.splitlines()[0].decode().split(",") == list(measurements.FIRST_COLUMNS)
+    assert raw.splitlines()[0].decode().split(",") == list(measurement_file.FIRST_COLUMNS)
     table, _ = parse(raw)
-    assert list(table.columns) == list(measurements.COLUMNS)
+    assert list(table.columns) == list(measurement_file.COLUMNS)
     assert table["Spread (%)"].isna().all() and table["Samples"].isna().all() and (table["TF32"] == "").all()
     info, problems = SetStore().add(raw, "earlier laptop", "upload")  # a user's earlier file, uploaded
     assert info.rows == 130 and problems == []
@@ -173,9 +174,9 @@ def test_files_of_the_first_engine_still_load_and_their_new_columns_are_missing(
 def test_a_noisy_latency_is_marked_beside_it():
     rows = [measured_row(), measured_row(Weight="AlexNet_Weights.IMAGENET1K_V1", **{"Spread (%)": "14.2"})]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=measurements.COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=measurement_file.COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({c: row.get(c, "") for c in measurements.COLUMNS} for row in rows)
+    writer.writerows({c: row.get(c, "") for c in measurement_file.COLUMNS} for row in rows)
     info, _ = SetStore().add(buffer.getvalue().encode(), "noisy", "upload")
     table = with_measurements(load_snapshot("main"), SetStore().load(info.id)).tables["classification"]
     marks = table.set_index("Weight")[registry.TIMING.label]

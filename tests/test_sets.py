@@ -12,8 +12,9 @@ import streamlit as st
 
 from tests.test_app import downloads, run_page  # noqa: F401  (fixture)
 from tests.test_speed_page import BUILD_SET, csv_with, rows_of, two_row_upload
-from torchvision_stats.data import measurement_sets
-from torchvision_stats.data.measurement_sets import InvalidMeasurements, SetStore
+from torchvision_stats.data import measurement_store
+from torchvision_stats.data.measurement_file import MeasurementFileError
+from torchvision_stats.data.measurement_store import SetStore
 
 BUILD = "reference-build-machine-batch1-float32"
 
@@ -26,7 +27,7 @@ def fresh_streamlit_caches():
 
 def test_a_file_with_the_columns_and_no_rows_is_refused():
     header = BUILD_SET.read_bytes().splitlines(keepends=True)[0]
-    with pytest.raises(InvalidMeasurements, match=r"^The file has the right columns but no rows\.$"):
+    with pytest.raises(MeasurementFileError, match=r"^The file has the right columns but no rows\.$"):
         SetStore().add(header, "empty", "upload")
     assert not list(SetStore().folder.glob("*"))
 
@@ -35,7 +36,7 @@ def test_a_ragged_row_is_refused_with_its_line():
     raw = BUILD_SET.read_bytes().splitlines(keepends=True)
     ragged = raw[0] + raw[1] + b"AlexNet_Weights.IMAGENET1K_V1,24.1,25.8\n"
     # The build machine's set has the current engine's 27 columns.
-    with pytest.raises(InvalidMeasurements, match=r"^Line 3 has 3 cells instead of 27\.$"):
+    with pytest.raises(MeasurementFileError, match=r"^Line 3 has 3 cells instead of 27\.$"):
         SetStore().add(ragged, "ragged", "upload")
 
 
@@ -49,15 +50,15 @@ def test_each_formula_prefix_is_neutralised_in_the_downloaded_bytes(prefix):
 
 
 def test_the_fiftieth_set_is_stored_and_the_fifty_first_refused():
-    assert measurement_sets.MAX_STORED == 50
+    assert measurement_store.MAX_STORED == 50
     store = SetStore()
     upload = two_row_upload()
     for number in range(49):
         store.add(upload, f"set {number}", "upload")
     store.start_run("the fiftieth")
-    with pytest.raises(InvalidMeasurements, match=r"^50 sets are stored already; delete one first\.$"):
+    with pytest.raises(MeasurementFileError, match=r"^50 sets are stored already; delete one first\.$"):
         store.add(upload, "one too many", "upload")
-    with pytest.raises(InvalidMeasurements, match="delete one first"):
+    with pytest.raises(MeasurementFileError, match="delete one first"):
         store.start_run("another run")
     assert len(list(store.folder.glob("*.json"))) == 50
 
@@ -75,7 +76,7 @@ def test_download_returns_the_sets_csv_and_references_are_read_only(downloads): 
     assert app.button(key="speed.delete").disabled and app.button(key="speed.rename").disabled
     assert any("Reference sets ship with the app" in c.value for c in app.caption)
     assert downloads[f"{BUILD}.csv"] == BUILD_SET.read_bytes()  # a reference downloads as shipped
-    with pytest.raises(InvalidMeasurements):
+    with pytest.raises(MeasurementFileError):
         SetStore().delete(BUILD)
 
 

@@ -14,9 +14,9 @@ import streamlit as st
 
 from tests.conftest import parsed_tables
 from tests.test_app import run_page
-from torchvision_stats.data.measurement_sets import SetStore, with_measurements
+from torchvision_stats.data.measurement_store import SetStore, with_measurements
 from torchvision_stats.data.snapshot import load_snapshot
-from torchvision_stats.questions import speed as speed_questions
+from torchvision_stats.questions import measured_speed
 
 ROOT = Path(__file__).parent.parent
 REFERENCES = ROOT / "torchvision_stats" / "data" / "reference_speed"
@@ -53,7 +53,7 @@ def independent_rho(name: str, slug: str = "classification", proxy: str = "GFLOP
 @pytest.mark.parametrize("slug", ["classification", "object_detection", "video_classification"])
 def test_the_rank_correlation_is_pandas_spearman(name, slug):
     table = with_measurements(load_snapshot("main"), SetStore().load(f"reference-{Path(SETS[name]).stem}"))
-    rho, count = speed_questions.rank_correlation(table.tables[slug], "GFLOPS")
+    rho, count = measured_speed.rank_correlation(table.tables[slug], "GFLOPS")
     expected, expected_count = independent_rho(name, slug)
     assert count == expected_count
     if count >= 3:

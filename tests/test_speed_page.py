@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 
 from tests.test_app import point_names, run_app, run_page
-from torchvision_stats.data.measurement_sets import SetStore
+from torchvision_stats.data.measurement_store import SetStore
 from torchvision_stats.measure import environment
 
 REFERENCES = Path(__file__).parent.parent / "torchvision_stats" / "data" / "reference_speed"
@@ -197,18 +197,18 @@ def test_tables_and_compare_show_the_weight_facts():
 
 
 def test_stored_sets_are_bounded(monkeypatch):
-    from torchvision_stats.data import measurement_sets
+    from torchvision_stats.data import measurement_store
 
-    monkeypatch.setattr(measurement_sets, "MAX_STORED", 2)
+    monkeypatch.setattr(measurement_store, "MAX_STORED", 2)
     store = SetStore()
     upload = two_row_upload()
     store.add(upload, "one", "upload")
     store.start_run("a run")
     with pytest.raises(
-        measurement_sets.InvalidMeasurements, match="2 sets are stored already; delete one first"
+        measurement_store.MeasurementFileError, match="2 sets are stored already; delete one first"
     ):
         store.add(upload, "three", "upload")
-    with pytest.raises(measurement_sets.InvalidMeasurements, match="delete one first"):
+    with pytest.raises(measurement_store.MeasurementFileError, match="delete one first"):
         store.start_run("another run")
     assert len(list(store.folder.glob("*.json"))) == 2  # nothing stored by the refusals
 
@@ -217,7 +217,7 @@ def test_streamlit_refuses_uploads_over_the_cap_before_reading_them():
     import tomllib
 
     config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
-    from torchvision_stats.data.measurement_sets import MAX_BYTES
+    from torchvision_stats.data.measurement_file import MAX_BYTES
 
     streamlit_cap = config["server"]["maxUploadSize"] * 2**20  # Streamlit counts MiB
     assert MAX_BYTES <= streamlit_cap < MAX_BYTES * 1.1  # never refuses what we accept, reads little more
@@ -250,7 +250,7 @@ def test_a_noisy_latency_is_marked_on_compare_the_speed_tables_and_the_hover():
     across = next(frame.value for frame in app.dataframe if {"Set", "Timing"} <= set(frame.value.columns))
     marks = dict(zip(across["Weight"], across["Timing"], strict=True))
     assert marks == {TWO[0]: "steady", TWO[1]: "⚠ noisy (spread 14.2 %)"}
-    from torchvision_stats.data.measurement_sets import with_measurements
+    from torchvision_stats.data.measurement_store import with_measurements
     from torchvision_stats.data.snapshot import load_snapshot
 
     shown = with_measurements(load_snapshot("main"), SetStore().load(info.id)).tables["classification"]

@@ -9,9 +9,10 @@ import streamlit as st
 
 from tests.test_app import run_page
 from tests.test_speed_page import BUILD_SET, csv_with, rows_of
-from torchvision_stats.data.measurement_sets import SetStore, parse, run_settings
+from torchvision_stats.data.measurement_file import parse, run_settings
+from torchvision_stats.data.measurement_store import SetStore
 from torchvision_stats.output import charts
-from torchvision_stats.questions import speed as speed_questions
+from torchvision_stats.questions import measured_speed
 
 RESNET18, MOBILENET = "ResNet18_Weights.IMAGENET1K_V1", "MobileNet_V3_Small_Weights.IMAGENET1K_V1"
 
@@ -52,9 +53,9 @@ def table_of(rows: list[dict[str, str]]) -> pd.DataFrame:
 
 def test_two_runs_that_differ_only_in_compile_give_each_weights_speed_up():
     eager, compiled = table_of(run_rows()), table_of(compiled_twice_as_fast())
-    difference = speed_questions.mode_difference(run_settings(eager), run_settings(compiled))
+    difference = measured_speed.mode_difference(run_settings(eager), run_settings(compiled))
     assert difference == ["Compile: no → default"]
-    ups = speed_questions.speed_ups(eager, compiled).set_index("Weight")
+    ups = measured_speed.speed_ups(eager, compiled).set_index("Weight")
     by_hand = {row["Weight"]: float(row["Latency (ms)"]) for row in run_rows()}
     for weight in (RESNET18, MOBILENET):
         assert ups.at[weight, "Latency before (ms)"] == by_hand[weight]
@@ -75,14 +76,14 @@ def test_two_runs_that_differ_only_in_compile_give_each_weights_speed_up():
 )
 def test_runs_that_differ_otherwise_are_no_speed_up(changes, why):
     first, second = table_of(run_rows()), table_of(run_rows(**changes))
-    assert speed_questions.mode_difference(run_settings(first), run_settings(second)) == [], why
+    assert measured_speed.mode_difference(run_settings(first), run_settings(second)) == [], why
 
 
 def test_precision_counts_as_a_mode_and_the_quantized_rows_do_not_decide():
     eager = run_rows()
     cast = run_rows(Dtype="bfloat16", Precision="cast")
     quantized = dict(eager[0], Weight="ResNet18_QuantizedWeights.IMAGENET1K_FBGEMM_V1", Dtype="int8")
-    difference = speed_questions.mode_difference(
+    difference = measured_speed.mode_difference(
         run_settings(table_of([*eager, quantized])),
         run_settings(table_of([*cast, dict(quantized)])),
     )
@@ -108,6 +109,6 @@ def test_the_speed_page_shows_the_speed_up_and_labels_name_the_modes():
 
 def test_across_machines_warns_of_another_precision():
     sets = {"plain": table_of(run_rows()), "autocast": table_of(run_rows(Precision="autocast"))}
-    latencies = speed_questions.across_sets(sets, [RESNET18])
+    latencies = measured_speed.across_sets(sets, [RESNET18])
     assert "Precision" in latencies.columns
-    assert speed_questions.unlike_settings(latencies) == ["Precision: none (plain); autocast (autocast)"]
+    assert measured_speed.unlike_settings(latencies) == ["Precision: none (plain); autocast (autocast)"]

@@ -16,11 +16,12 @@ import streamlit as st
 from tests.test_app import downloads, plotted, point_names, run_app, run_page  # noqa: F401  (fixture)
 from tests.test_speed_page import BUILD_SET, REFERENCES, TWO, csv_with, rows_of, two_row_upload
 from torchvision_stats import registry
-from torchvision_stats.data.measurement_sets import SetStore, listing, parse, with_measurements
+from torchvision_stats.data.measurement_file import parse
+from torchvision_stats.data.measurement_store import SetStore, listing, with_measurements
 from torchvision_stats.data.snapshot import load_snapshot
 from torchvision_stats.measure.job import Progress
 from torchvision_stats.output import charts
-from torchvision_stats.questions import speed as speed_questions
+from torchvision_stats.questions import measured_speed
 
 BUILD = "reference-build-machine-batch1-float32"
 H200 = "reference-h200-batch1-float32"
@@ -80,8 +81,8 @@ def test_across_machines_per_input_and_unlike_runs_said():
         "batch 1": SetStore().load(H200).table,
         "batch 64": SetStore().load(H200_64).table,
     }
-    per_batch = speed_questions.across_sets(tables, ["ResNet50_Weights.IMAGENET1K_V2"])
-    per_input = speed_questions.across_sets(tables, ["ResNet50_Weights.IMAGENET1K_V2"], per_input=True)
+    per_batch = measured_speed.across_sets(tables, ["ResNet50_Weights.IMAGENET1K_V2"])
+    per_input = measured_speed.across_sets(tables, ["ResNet50_Weights.IMAGENET1K_V2"], per_input=True)
     [resnet] = [
         row
         for row in rows_of(REFERENCES / "h200-batch64-bfloat16.csv")
@@ -93,7 +94,7 @@ def test_across_machines_per_input_and_unlike_runs_said():
         big_batch / 64
     )
     assert set(per_batch.columns) >= {"Batch size", "Dtype", "Threads", "Torch", "Device name", "Timing"}
-    unlike = speed_questions.unlike_settings(per_batch)
+    unlike = measured_speed.unlike_settings(per_batch)
     assert unlike == [
         "Batch size: 1 (batch 1); 64 (batch 64)",
         "Dtype: float32 (batch 1); bfloat16 (batch 64)",
@@ -197,24 +198,24 @@ def test_a_cancelled_run_says_so_and_one_cancelled_before_its_first_row_leaves_n
 
 
 def test_the_running_set_and_reference_sets_cannot_be_changed():
-    from dashboard import speed
+    from dashboard import measurement_sets
 
     store = SetStore()
     info, _ = store.add(two_row_upload(), "mine", "upload")
     running = Progress(running=True, set_id=info.id)
-    assert speed.may_change(info, running) == (False, "A run is still writing this set.")
-    assert speed.may_change(info, Progress()) == (True, "")
-    assert not speed.may_change(store.load(BUILD).info, Progress())[0]
+    assert measurement_sets.may_change(info, running) == (False, "A run is still writing this set.")
+    assert measurement_sets.may_change(info, Progress()) == (True, "")
+    assert not measurement_sets.may_change(store.load(BUILD).info, Progress())[0]
 
 
 def test_the_first_choice_is_quick_and_its_time_is_shown():
     reference = SetStore().load(BUILD).table
-    frontier = speed_questions.frontier_weights(
+    frontier = measured_speed.frontier_weights(
         load_snapshot("main").tables["classification"], registry.CATEGORIES["classification"]
     )
-    chosen = speed_questions.quick_choice(frontier, reference)
+    chosen = measured_speed.quick_choice(frontier, reference)
     assert 1 <= len(chosen) <= 5 and "ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1" not in chosen
-    seconds = speed_questions.estimated_seconds(reference, chosen)
+    seconds = measured_speed.estimated_seconds(reference, chosen)
     latencies = reference.set_index("Weight").loc[chosen]
     by_hand = 3.5 + sum(  # the run's start, then each weight's fork, build, warm-up and calls
         0.5 + build + 3 * latency / 1000 + max(0.5, 20 * latency / 1000)
@@ -281,10 +282,10 @@ def test_a_shared_server_measures_nothing_and_guards_each_visitors_sets(monkeypa
 
 
 def test_a_shared_server_bounds_uploads_per_visitor(monkeypatch):
-    from dashboard import sets
+    from dashboard import set_manager
 
     monkeypatch.setenv("TVSTATS_SHARED", "on")
-    monkeypatch.setattr(sets, "UPLOADS_PER_SESSION", 2)
+    monkeypatch.setattr(set_manager, "UPLOADS_PER_SESSION", 2)
     app = run_page("speed")
     for number in range(3):
         app.file_uploader(key="speed.upload").upload(f"up{number}.csv", two_row_upload(), "text/csv").run()

@@ -5,6 +5,7 @@ facts/source.txt (weights with the same name are the same files in every release
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from importlib import resources
 
@@ -46,6 +47,4 @@ def with_facts(data: WeightTables) -> WeightTables:
             if label not in _NUMBERS:
                 joined[label] = joined[label].fillna("")
         tables[slug] = joined[order]
-    return WeightTables(
-        tables, data.provenance, data.missing_categories, data.problems, data.kept, data.changes
-    )
+    return dataclasses.replace(data, tables=tables)

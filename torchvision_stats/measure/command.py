@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from torchvision_stats import registry
-from torchvision_stats.data import measurements
+from torchvision_stats.data import measurement_file
 from torchvision_stats.data.cache import Cache
 from torchvision_stats.data.load import DataUnavailable, load_weight_tables
 from torchvision_stats.measure import environment, lock, runner
@@ -245,14 +245,14 @@ def _targets(arguments: argparse.Namespace) -> tuple[list, list[str]]:
 def _check_resumable(out: Path, settings: Settings) -> None:
     """Refuse to add rows to a file whose rows were measured with other settings."""
     try:
-        existing = measurements.file_settings(out)
-    except measurements.NotAMeasurementFile as error:
+        existing = measurement_file.file_settings(out)
+    except measurement_file.MeasurementFileError as error:
         raise Refused(str(error)) from error
     try:
         planned = runner.planned_context(settings)
     except RuntimeError as error:
         raise Refused(str(error)) from error
-    different = measurements.differences(existing, planned)
+    different = measurement_file.differences(existing, planned)
     if different:
         raise Refused(
             f"{out} was measured with other settings ({'; '.join(different)}); a file never mixes "
@@ -272,7 +272,7 @@ def main(arguments: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     started = time.monotonic()
-    done = set(measurements.measured_weights(arguments.out)) if arguments.resume else set()
+    done = set(measurement_file.measured_weights(arguments.out)) if arguments.resume else set()
     report = _json_progress if arguments.progress == "json" else _bar_progress
     with (
         lock.machine_lock(Cache().directory, on_wait=_waiting(arguments.progress)),

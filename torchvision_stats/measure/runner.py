@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from torchvision_stats import registry
-from torchvision_stats.data import measurements
+from torchvision_stats.data import measurement_file
 from torchvision_stats.measure.settings import Settings
 from torchvision_stats.measure.target import Target
 from torchvision_stats.measure.worker import ENVIRONMENT, run_child, send_run_context
@@ -174,17 +174,17 @@ def run(
     """Measure each target in turn, appending its row to `out` as soon as it is known. Resumed, the
     weights `out` holds a good row for are kept and the failed ones measured again (their Error
     rows replaced). `processes`: as measure_one."""
-    measurements.repair_torn_tail(out)
-    done = set(measurements.measured_weights(out)) if resume else set()
+    measurement_file.repair_torn_tail(out)
+    done = set(measurement_file.measured_weights(out)) if resume else set()
     if resume:
-        measurements.drop_failed(out, {target.weight for target in targets} - done)
+        measurement_file.drop_failed(out, {target.weight for target in targets} - done)
     summary = RunSummary(skipped=sum(target.weight in done for target in targets))
     for target in targets:
         if target.weight in done:
             continue
         on_start(target)
         row = measure_one(target, settings, processes)
-        measurements.append_row(out, row)
+        measurement_file.append_row(out, row)
         if row.get("Error"):
             summary.failed += 1
         else:

@@ -362,7 +362,7 @@ def across_sets_figure(latencies: pd.DataFrame) -> go.Figure:
 
 
 def speed_up_figure(ups: pd.DataFrame, change: str) -> go.Figure:
-    """Each weight's speed-up (questions.speed.speed_ups) as a bar from 1×: right of the line the
+    """Each weight's speed-up (questions.measured_speed.speed_ups) as a bar from 1×: right of the line the
     change (e.g. "Compile: no → default") made it faster, left slower."""
     speed_up = "Speed-up (×)"
     ordered = ups.sort_values(speed_up)
