@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import data, measurement_sets, sidebar, versions
+from dashboard import data, sidebar, versions
 
 # The package logs each fetch and parse; show them in the server's output.
 package_log = logging.getLogger("torchvision_stats")
@@ -35,8 +35,7 @@ navigation = st.navigation(
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
-versions.select()
-measurement_sets.select()
+sidebar.choose_version_and_set()
 data.begin_run()
 versions.failed_switch_notice()
 navigation.run()

@@ -5,9 +5,10 @@ import streamlit as st
 from dashboard import data, sidebar
 from torchvision_stats import registry
 from torchvision_stats.data.cache import default_cache_dir
-from torchvision_stats.output import formatting, widget_keys
+from torchvision_stats.output import formatting
+from torchvision_stats.views import pages
 
-keys = widget_keys.ABOUT
+keys = pages.ABOUT
 
 result = data.page_data()
 provenance = result.data.provenance

@@ -6,15 +6,16 @@ import streamlit as st
 from dashboard import data, finder, widgets
 from dashboard.url_state import PageState
 from torchvision_stats import registry
-from torchvision_stats.output import export, formatting, view_state, widget_keys
+from torchvision_stats.output import export, formatting
 from torchvision_stats.questions import analysis, find
+from torchvision_stats.views.compare import COMPARE, MAX_COMPARED
 
-keys = widget_keys.COMPARE
+keys = COMPARE.keys
 
 HIGHLIGHT = "background-color: rgba(46, 160, 67, 0.28); font-weight: 600"
 ROW_PIXELS = 35  # the grid's row height
 
-state = PageState("compare", view_state.COMPARE)
+state = PageState(COMPARE)
 result = data.page_data()
 tables = result.data.tables
 view, notices = state.view_for_this_run(tables)
@@ -22,12 +23,12 @@ category_of = {weight: slug for slug, table in tables.items() for weight in tabl
 
 st.title("Compare")
 widgets.url_notices(notices)
-finder.weight_finder(keys("find"), keys("weights"), find.candidates(tables), view_state.MAX_COMPARED)
+finder.weight_finder(keys("find"), keys("weights"), find.candidates(tables), MAX_COMPARED)
 st.multiselect(
     "Weights to compare",
     list(category_of),
     format_func=lambda weight: f"{weight}  ·  {registry.CATEGORIES[category_of[weight]].title}",
-    max_selections=view_state.MAX_COMPARED,
+    max_selections=MAX_COMPARED,
     placeholder="Or browse: type part of a weight's name",
     key=keys("weights"),
     select_all=False,  # its "Select N matches" made Enter add a batch of weights nobody asked for
@@ -36,7 +37,7 @@ view = state.current(tables)
 if not view.weights:
     st.info(
         formatting.markdown(
-            "Pick up to {} weights, from any categories, to see them side by side.", view_state.MAX_COMPARED
+            "Pick up to {} weights, from any categories, to see them side by side.", MAX_COMPARED
         )
     )
 

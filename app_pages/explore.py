@@ -6,13 +6,15 @@ import streamlit as st
 
 from dashboard import explore, sidebar, url_state, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import charts, controls, export, formatting, view_state, widget_keys
+from torchvision_stats.output import charts, export, formatting
 from torchvision_stats.questions import analysis
+from torchvision_stats.views import controls
+from torchvision_stats.views.explore import EXPLORE
 
-keys = widget_keys.EXPLORE
+keys = EXPLORE.keys
 
 widgets.open_range_ends(keys.prefix("range"))
-page = url_state.open_category_page("explore", view_state.EXPLORE)
+page = url_state.open_category_page(EXPLORE)
 state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
 families = sorted(table[registry.FAMILY.label].dropna().unique())

@@ -6,19 +6,20 @@ from dashboard import changes, data, sidebar, versions, widgets
 from dashboard.url_state import PageState
 from torchvision_stats import registry
 from torchvision_stats.data.snapshot import snapshot_versions
-from torchvision_stats.output import charts, formatting, view_state, widget_keys
+from torchvision_stats.output import charts, formatting
 from torchvision_stats.questions import history
 from torchvision_stats.questions.limits import Limit
+from torchvision_stats.views.history import HISTORY, HistoryContext
 
-keys = widget_keys.HISTORY
+keys = HISTORY.keys
 
 # "stable" is another name for the newest release.
 releases = [v for v in versions.choices() if v != "stable"]
 current = data.page_data()
 bundled = [v for v in releases if v in snapshot_versions()]
 # A default budget some weight fits, per category and metric (5 GFLOPS fits no video model).
-context = view_state.HistoryContext(releases, bundled, history.typical_budgets(current.data.tables))
-state = PageState("history", view_state.HISTORY)
+context = HistoryContext(releases, bundled, history.typical_budgets(current.data.tables))
+state = PageState(HISTORY)
 view, notices = state.view_for_this_run(context)
 category = registry.CATEGORIES[view.category]
 

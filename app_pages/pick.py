@@ -4,13 +4,14 @@ import streamlit as st
 
 from dashboard import measurement_sets, sidebar, url_state, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import export, formatting, view_state, widget_keys
+from torchvision_stats.output import export, formatting
 from torchvision_stats.questions import pick
 from torchvision_stats.registry import number_text
+from torchvision_stats.views.pick import PICK
 
-keys = widget_keys.PICK
+keys = PICK.keys
 
-page = url_state.open_category_page("pick", view_state.PICK)
+page = url_state.open_category_page(PICK)
 state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
 

@@ -4,11 +4,12 @@ import streamlit as st
 
 from dashboard import data, measurement_sets, sidebar, widgets
 from torchvision_stats import registry
-from torchvision_stats.output import formatting, widget_keys
+from torchvision_stats.output import formatting
 from torchvision_stats.output.charts import quantization_figure
 from torchvision_stats.questions import quantization
+from torchvision_stats.views import pages
 
-keys = widget_keys.QUANTIZATION
+keys = pages.QUANTIZATION
 
 result = data.page_data()
 tables = result.data.tables

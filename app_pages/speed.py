@@ -6,10 +6,11 @@ import streamlit as st
 from dashboard import data, machines, measurement_sets, run_panel, set_manager, widgets
 from torchvision_stats import registry
 from torchvision_stats.measure import environment
-from torchvision_stats.output import charts, formatting, widget_keys
+from torchvision_stats.output import charts, formatting
 from torchvision_stats.questions import measured_speed
+from torchvision_stats.views import pages
 
-keys = widget_keys.SPEED
+keys = pages.SPEED
 
 result = data.page_data()
 tables = result.data.tables

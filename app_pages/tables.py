@@ -3,9 +3,10 @@
 import streamlit as st
 
 from dashboard import data, sidebar, widgets
-from torchvision_stats.output import formatting, widget_keys
+from torchvision_stats.output import formatting
+from torchvision_stats.views import pages
 
-keys = widget_keys.TABLES
+keys = pages.TABLES
 
 result = data.page_data()
 

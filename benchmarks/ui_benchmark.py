@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, launch_app, start_app  # noqa: E402
-from torchvision_stats.output import widget_keys  # noqa: E402
+from torchvision_stats.views.explore import EXPLORE  # noqa: E402
 
 POINT = ".js-plotly-plot .scatterlayer .trace path.point"
 
@@ -129,14 +129,14 @@ def warm_visits(browser, environment: dict[str, str], visits: int) -> dict[str, 
 
 def rerun_times(runs: int) -> list[float]:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    box = next(b for b in app.selectbox if b.key == widget_keys.EXPLORE("y"))
+    box = next(b for b in app.selectbox if b.key == EXPLORE.keys("y"))
     timings = []
     for run in range(runs):
         box.set_value(["Acc@5", "Acc@1"][run % 2])
         start = time.perf_counter()
         app.run()
         timings.append(time.perf_counter() - start)
-        box = next(b for b in app.selectbox if b.key == widget_keys.EXPLORE("y"))
+        box = next(b for b in app.selectbox if b.key == EXPLORE.keys("y"))
     return timings
 
 

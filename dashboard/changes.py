@@ -10,10 +10,11 @@ from dashboard.url_state import PageState
 from torchvision_stats import registry
 from torchvision_stats.data.dataset import WeightTables
 from torchvision_stats.data.load import LoadResult
-from torchvision_stats.output import formatting, view_state, widget_keys
+from torchvision_stats.output import formatting
 from torchvision_stats.questions import history
+from torchvision_stats.views.history import ALL_CATEGORIES, HISTORY, HistoryView
 
-keys = widget_keys.HISTORY
+keys = HISTORY.keys
 
 
 def load_releases(releases: list[str], category: registry.Category) -> history.Releases:
@@ -44,9 +45,7 @@ def last_docs_change(current: LoadResult, slug: str) -> None:
         widgets.show_plain_table(history.diff_releases(before, now, "previous copy", "current copy"))
 
 
-def compare_two_releases(
-    everything: dict[str, WeightTables], view: view_state.HistoryView, state: PageState
-) -> None:
+def compare_two_releases(everything: dict[str, WeightTables], view: HistoryView, state: PageState) -> None:
     """Two releases' differences in every category (or one), in words, as a table and as a CSV."""
     st.caption("Every category at once; choose one to see only its changes.")
     ordered = history.oldest_first(list(everything))
@@ -58,16 +57,14 @@ def compare_two_releases(
     new = pair[1].selectbox("To", ordered, key=keys("diff_to"))
     shown_category = pair[2].selectbox(
         "Categories",
-        [view_state.ALL_CATEGORIES, *registry.CATEGORIES],
-        format_func=lambda s: (
-            "All categories" if s == view_state.ALL_CATEGORIES else registry.CATEGORIES[s].title
-        ),
+        [ALL_CATEGORIES, *registry.CATEGORIES],
+        format_func=lambda s: "All categories" if s == ALL_CATEGORIES else registry.CATEGORIES[s].title,
         key=keys("diff_category"),
     )
     diff = history.diff_all_categories(everything[old], everything[new], old, new)
-    if shown_category != view_state.ALL_CATEGORIES:
+    if shown_category != ALL_CATEGORIES:
         diff = diff[diff["Category"] == registry.CATEGORIES[shown_category].title]
     st.caption(formatting.escape_markdown(history.diff_in_words(diff)))
     widgets.show_plain_table(diff)
-    scope = "all-categories" if shown_category == view_state.ALL_CATEGORIES else shown_category
+    scope = "all-categories" if shown_category == ALL_CATEGORIES else shown_category
     widgets.csv_download("Download the diff as CSV", diff, f"{scope}-{old}-to-{new}.csv", keys("download"))

@@ -9,10 +9,13 @@ import streamlit as st
 from dashboard import data, measurement_sets, widgets
 from dashboard.url_state import CategoryPage
 from torchvision_stats import registry
-from torchvision_stats.output import charts, controls, formatting, view_state, widget_keys
+from torchvision_stats.output import charts, formatting
 from torchvision_stats.questions import analysis
+from torchvision_stats.views import controls
+from torchvision_stats.views import explore as explore_view
+from torchvision_stats.views.explore import EXPLORE
 
-keys = widget_keys.EXPLORE
+keys = EXPLORE.keys
 
 
 def scatter(
@@ -32,7 +35,7 @@ def scatter(
         reason = analysis.why_nothing_shows(table, filters, view.x, view.y)
         st.info(formatting.escape_markdown(reason), icon=":material/filter_alt_off:")
         return None
-    size_range = analysis.metric_range(table, view.size) if view.size != view_state.NO_SIZE else None
+    size_range = analysis.metric_range(table, view.size) if view.size != explore_view.NO_SIZE else None
     measured_on = measurement_sets.selected().label if measurement_sets.selected() else ""
     return st.plotly_chart(
         charts.scatter_figure(
@@ -70,8 +73,8 @@ def view_controls(
     )
     y_metrics = [label for label in metrics if label != view.x]  # never a metric against itself
     axes[2].selectbox("Y axis", y_metrics, format_func=registry.axis_title, key=keys("y"))
-    axes[3].selectbox("Color by", view_state.COLOR_CHOICES, format_func=str.capitalize, key=keys("color"))
-    sizes = [view_state.NO_SIZE, *metrics]
+    axes[3].selectbox("Color by", explore_view.COLOR_CHOICES, format_func=str.capitalize, key=keys("color"))
+    sizes = [explore_view.NO_SIZE, *metrics]
     axes[4].selectbox("Size by", sizes, format_func=registry.axis_title, key=keys("size"))
     axes[5].toggle("Log X", key=keys("logx"))
     axes[6].toggle("Log Y", key=keys("logy"))
@@ -79,7 +82,7 @@ def view_controls(
     filters_row[0].text_input(
         "Search models",
         key=keys("q"),
-        max_chars=view_state.MAX_SEARCH_LENGTH,
+        max_chars=explore_view.MAX_SEARCH_LENGTH,
         placeholder="resnet, or re:^vit_b",
         help="Case-insensitive part of the weight or builder name; start with re: for a regular expression.",
     )
@@ -88,7 +91,7 @@ def view_controls(
     )
     filters_row[2].segmented_control(
         "Pareto frontier",
-        view_state.PARETO_MODES,
+        explore_view.PARETO_MODES,
         key=keys("pareto"),
         format_func={"off": "Off", "frontier": "Show", "only": "Only"}.get,
         required=True,

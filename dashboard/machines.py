@@ -9,10 +9,11 @@ import streamlit as st
 from dashboard import measurement_sets, widgets
 from torchvision_stats import registry
 from torchvision_stats.data.measurement_store import SetInfo
-from torchvision_stats.output import charts, formatting, widget_keys
+from torchvision_stats.output import charts, formatting
 from torchvision_stats.questions import measured_speed
+from torchvision_stats.views import pages
 
-keys = widget_keys.SPEED
+keys = pages.SPEED
 
 FIRST_WEIGHTS = ("ResNet50_Weights.IMAGENET1K_V2", "ConvNeXt_Tiny_Weights.IMAGENET1K_V1")
 

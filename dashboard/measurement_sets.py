@@ -1,5 +1,6 @@
-"""Measurement sets in the dashboard: the sidebar's *Speed measured on* select (URL key `speed`, in
-every link), the stored sets, and the one background measuring run per server.
+"""Measurement sets in the dashboard: the sidebar's *Speed measured on* select (its URL entry is a
+field of views.sidebar, in every link), the stored sets, and the one background measuring run per
+server.
 
 The set a page uses is each visitor's own choice: the server's fixed default (the build machine's
 reference set, or TVSTATS_DEFAULT_SET) until the visitor picks another, uploads one or starts a run.
@@ -16,12 +17,14 @@ import streamlit as st
 from torchvision_stats import registry
 from torchvision_stats.data.measurement_store import MeasurementSet, SetInfo, SetStore
 from torchvision_stats.measure.job import BackgroundRun, Progress
-from torchvision_stats.output import formatting, widget_keys
+from torchvision_stats.output import formatting
 from torchvision_stats.questions import measured_speed
+from torchvision_stats.views import pages
+from torchvision_stats.views.sidebar import SIDEBAR
 
-keys = widget_keys.SPEED
+keys = pages.SPEED
 
-KEY = "speed"
+KEY = SIDEBAR.keys("speed")
 PENDING = keys("pending")  # a set to make active on the next run (a page cannot set a drawn widget)
 OWN = keys("own")  # the ids of the sets this session stored (uploads, runs)
 DEFAULT_ENV = "TVSTATS_DEFAULT_SET"
@@ -89,28 +92,18 @@ def selected() -> SetInfo | None:
     return known.get(st.session_state.get(KEY, "")) or known[default_id(list(known))]
 
 
-def select() -> SetInfo | None:
-    """Sidebar *Speed measured on* select, kept in the URL as ``speed``; its whole label and what
-    it was measured on below it (a select cuts long labels)."""
-    available = sets()
-    if not available:
-        return None
+def take_pending(ids: list[str]) -> None:
+    """Before the sidebar's view is read: a set this session's run (with its first row) or upload
+    made becomes the visitor's choice."""
+    if st.session_state.get(PENDING) in ids:
+        st.session_state[KEY] = st.session_state.pop(PENDING)
+
+
+def select(available: list[SetInfo]) -> None:
+    """Sidebar *Speed measured on* select, already set to the sidebar's view; its whole label and
+    what it was measured on below it (a select cuts long labels)."""
     ids = [info.id for info in available]
     labels = {info.id: info.label for info in available}
-    if st.session_state.get(PENDING) in ids:  # this session's run has its first row, or its upload is stored
-        st.session_state[KEY] = st.session_state.pop(PENDING)
-    if KEY not in st.session_state:
-        requested = st.query_params.get(KEY, default_id(ids))
-        if requested not in ids:
-            st.sidebar.info(
-                formatting.markdown(
-                    "“speed={}” is not a measurement set here; showing the server's default.", requested[:40]
-                )
-            )
-            requested = default_id(ids)
-        st.session_state[KEY] = requested
-    elif st.session_state[KEY] not in ids:  # deleted meanwhile
-        st.session_state[KEY] = default_id(ids)
     st.sidebar.selectbox(
         "Speed measured on",
         ids,
@@ -121,8 +114,6 @@ def select() -> SetInfo | None:
     )
     chosen = selected()
     st.sidebar.caption(formatting.markdown("{} ({})", chosen.label, chosen.describe()))
-    st.query_params[KEY] = st.session_state[KEY]
-    return chosen
 
 
 def make_active(set_id: str) -> None:
@@ -148,13 +139,6 @@ def may_change(info: SetInfo, running: Progress) -> tuple[bool, str]:
     if shared_server() and info.id not in own_sets():
         return False, "On this shared server you can change only the sets you stored."
     return True, ""
-
-
-def url_entry() -> dict[str, str]:
-    """The URL's speed entry, for pages that rewrite their query parameters: always there, so a
-    link shows the same measurements to whoever opens it, whatever the server's newest set."""
-    chosen = selected()
-    return {KEY: chosen.id} if chosen else {}
 
 
 def no_measurement_notice(metrics: list[str], table: pd.DataFrame, category: str) -> None:

@@ -20,10 +20,11 @@ from torchvision_stats.measure.settings import (
     WEIGHT_SOURCES,
     Settings,
 )
-from torchvision_stats.output import formatting, widget_keys
+from torchvision_stats.output import formatting
 from torchvision_stats.questions import measured_speed
+from torchvision_stats.views import pages
 
-keys = widget_keys.SPEED
+keys = pages.SPEED
 
 MAX_WEIGHTS_PER_RUN = 40  # a run from the page: minutes, not hours, on a laptop
 # torch.compile's first call of a small network on the build machine (ResNet-18: see README,

@@ -8,9 +8,10 @@ import streamlit as st
 from dashboard import measurement_sets
 from torchvision_stats.data.measurement_file import MeasurementFileError
 from torchvision_stats.data.measurement_store import listing
-from torchvision_stats.output import formatting, widget_keys
+from torchvision_stats.output import formatting
+from torchvision_stats.views import pages
 
-keys = widget_keys.SPEED
+keys = pages.SPEED
 
 MESSAGE = keys("sets-message")  # (kind, text): what the last action did, shown on the next run
 CONFIRM = keys("confirm")  # (action, set id, new name): an action waiting for its confirmation

@@ -6,15 +6,34 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import data, versions
+from dashboard import data, measurement_sets, url_state, versions
 from torchvision_stats import registry
 from torchvision_stats.data.load import LoadResult
 from torchvision_stats.data.refresh import BackgroundRefresher
-from torchvision_stats.output import formatting, widget_keys
+from torchvision_stats.output import formatting
+from torchvision_stats.views import pages
+from torchvision_stats.views.sidebar import SidebarContext
 
-keys = widget_keys.SIDEBAR
+keys = pages.DATA_STATUS
 
 REFRESH_WAIT_SECONDS = 0.5
+
+
+def choose_version_and_set() -> None:
+    """The sidebar's *Docs version* and *Speed measured on*, bound to every link by the sidebar's
+    view (views.sidebar), with a notice for what a link asked that is not here."""
+    available = measurement_sets.sets()
+    ids = [info.id for info in available]
+    known = versions.choices()
+    context = SidebarContext(known, ids, measurement_sets.default_id(ids) if ids else None)
+    measurement_sets.take_pending(ids)
+    versions.revert_failed_switch()
+    _, notices = url_state.sidebar_view(context)
+    for notice in notices:
+        st.sidebar.info(formatting.escape_markdown(notice))
+    versions.select(known)
+    if available:
+        measurement_sets.select(available)
 
 
 def render_data_status(result: LoadResult) -> None:

@@ -1,9 +1,10 @@
-"""A page's view bound to its widgets and to the URL, for any view codec (output.view_state).
+"""A view bound to its widgets and to the URL, for any view codec (torchvision_stats.views).
 
-Widgets are keyed "<page>.<name>", handed out by output.widget_keys. The view of a run comes from
-the widgets when they exist, else from what this session last saw on the page (Streamlit clears
-widget state on another page), else from the URL, with notices for what the URL held that could
-not be used.
+Widgets are keyed as the codec hands their keys out. A page's view of a run comes from its widgets
+when they exist, else from what this session last saw on the page (Streamlit clears widget state
+on another page), else from the URL, with notices for what the URL held that could not be used.
+The sidebar's view (docs version, measurement set) is bound the same way, on every page, and every
+link carries it.
 """
 
 from __future__ import annotations
@@ -14,27 +15,48 @@ from typing import Any, Generic
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, measurement_sets, versions
+from dashboard import data
 from torchvision_stats import registry
 from torchvision_stats.data.load import LoadResult
-from torchvision_stats.output import widget_keys
-from torchvision_stats.output.view_state import Codec, View
+from torchvision_stats.views.codec import Codec, View
+from torchvision_stats.views.sidebar import SIDEBAR, SidebarContext, SidebarView
+
+
+def _sidebar_widgets() -> dict[str, object]:
+    return {name: st.session_state.get(SIDEBAR.keys(name)) for name in SIDEBAR.widget_names()}
+
+
+def sidebar_view(context: SidebarContext) -> tuple[SidebarView, list[str]]:
+    """The sidebar's view, its widgets set to it before they are drawn, and the URL made to hold it:
+    from its widgets once drawn (they are on every page, so they keep their state), else from the
+    URL (a session's first run), with a notice for a value that could not be used."""
+    drawn = any(SIDEBAR.keys(name) in st.session_state for name in SIDEBAR.widget_names())
+    params = SIDEBAR.query_from_widgets(_sidebar_widgets()) if drawn else st.query_params.to_dict()
+    view, notices = SIDEBAR.from_query(params, context)
+    for name, value in SIDEBAR.to_widgets(view).items():
+        st.session_state[SIDEBAR.keys(name)] = value
+    wanted = SIDEBAR.to_query(view)
+    for key in SIDEBAR.url_keys():
+        if key not in wanted:
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+    return view, notices
 
 
 def show_in_url(params: dict[str, str]) -> None:
-    """Make the URL hold `params` and the docs version, so a copied link reproduces the page."""
-    wanted = {**params, **versions.url_entry(), **measurement_sets.url_entry()}
+    """Make the URL hold `params` and the sidebar's view, so a copied link reproduces the page."""
+    wanted = {**params, **SIDEBAR.query_from_widgets(_sidebar_widgets())}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
 
 class PageState(Generic[View]):
-    def __init__(self, page: str, codec: Codec[View]):
-        self.page = page
+    def __init__(self, codec: Codec[View]):
         self.codec = codec
 
     def key(self, name: str) -> str:
-        return widget_keys.PAGES[self.page](name)
+        return self.codec.keys(name)
 
     @property
     def _remembered(self) -> str:
@@ -69,7 +91,7 @@ class PageState(Generic[View]):
         else:
             params = st.query_params.to_dict()
             view, notices = self.codec.from_query(params, context)
-            unknown = self.codec.unknown_keys(params, also=(versions.KEY, measurement_sets.KEY))
+            unknown = self.codec.unknown_keys(params, also=SIDEBAR.url_keys())
             if unknown:
                 notices.append(
                     "Not used on this page, so ignored: " + ", ".join(key[:40] for key in unknown[:10])
@@ -137,9 +159,9 @@ class CategoryPage(Generic[View]):
         )
 
 
-def open_category_page(page: str, codec: Codec[View]) -> CategoryPage[View]:
+def open_category_page(codec: Codec[View]) -> CategoryPage[View]:
     """The data of the selected docs version and the page's view of it, widgets set to that view."""
-    state = PageState(page, codec)
+    state = PageState(codec)
     result = data.page_data()
     view, notices = state.view_for_this_run(result.data.tables)
     return CategoryPage(state, result, view, notices)

@@ -1,4 +1,5 @@
-"""The sidebar's *Docs version* select and its URL entry (`version`, left out for main)."""
+"""The sidebar's *Docs version* select (its URL entry is a field of views.sidebar), the versions it
+offers and what they say of themselves, and a switch to a version that could not load."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from torchvision_stats.data import refresh
 from torchvision_stats.data import versions as docs_versions
 from torchvision_stats.data.refresh import BackgroundRefresher
 from torchvision_stats.output import formatting
+from torchvision_stats.views.sidebar import DEFAULT_VERSION, SIDEBAR
 
-DEFAULT = "main"
-KEY = "version"
-SHOWN_KEY, OFFLINE_KEY = "version.shown", "version.offline"
-FAILED_KEY, FAILED_NOTICE_KEY = "version.failed", "version.failed-notice"
-LABELS_KEY = "version.labels"
+keys = SIDEBAR.keys
+DEFAULT = DEFAULT_VERSION
+KEY = keys("version")
+SHOWN_KEY, OFFLINE_KEY = keys("version", "shown"), keys("version", "offline")
+FAILED_KEY, FAILED_NOTICE_KEY = keys("version", "failed"), keys("version", "failed-notice")
+LABELS_KEY = keys("version", "labels")
 LIST_TTL = timedelta(hours=1)
 
 
@@ -46,13 +49,7 @@ def selected() -> str:
     return st.session_state.get(KEY, DEFAULT)
 
 
-def url_entry() -> dict[str, str]:
-    """The URL's version entry, for pages that rewrite their query parameters."""
-    version = selected()
-    return {} if version == DEFAULT else {KEY: version}
-
-
-def _revert_failed_switch() -> None:
+def revert_failed_switch() -> None:
     """A version that could not load (page_data) goes back to the one shown before it."""
     failed = st.session_state.pop(FAILED_KEY, None)
     if failed is not None:
@@ -60,21 +57,9 @@ def _revert_failed_switch() -> None:
         st.session_state[FAILED_NOTICE_KEY] = failed
 
 
-def select() -> str:
-    """Sidebar *Docs version* select, kept in the URL as ``version`` (left out for main). Each
-    version says whether it loads offline (bundled, cached) or needs the network."""
-    known = choices()
-    if KEY not in st.session_state:
-        requested = st.query_params.get(KEY, DEFAULT)
-        if requested not in known:
-            st.sidebar.info(
-                formatting.markdown("“version={}” is not a docs version; showing main.", requested[:40])
-            )
-            requested = DEFAULT
-        st.session_state[KEY] = requested
-    elif st.session_state[KEY] not in known:
-        st.session_state[KEY] = DEFAULT
-    _revert_failed_switch()
+def select(known: list[str]) -> None:
+    """Sidebar *Docs version* select, already set to the sidebar's view. Each version says whether
+    it loads offline (bundled, cached) or needs the network."""
     st.sidebar.selectbox(
         "Docs version",
         known,
@@ -83,12 +68,6 @@ def select() -> str:
         help="Which release's documentation the numbers come from. Bundled versions always load; "
         "cached ones load from this server's cache; the others are fetched from the docs site.",
     )
-    version = st.session_state[KEY]
-    if version == DEFAULT:
-        st.query_params.pop(KEY, None)
-    else:
-        st.query_params[KEY] = version
-    return version
 
 
 def labeller(versions: Iterable[str], held: Iterable[str]) -> Callable[[str], str]:

@@ -8,9 +8,9 @@ import streamlit as st
 from dashboard import measurement_sets
 from torchvision_stats import registry
 from torchvision_stats.output import export, formatting, snippets
-from torchvision_stats.output.controls import RangeControl
 from torchvision_stats.questions.limits import Limit
 from torchvision_stats.registry import number_text
+from torchvision_stats.views.controls import RangeControl
 
 # Names that identify a row: pinned at the left, so they stay in view while the table scrolls.
 PINNED = (registry.WEIGHT.label, "Quantized weight")

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from tests.conftest import parsed_tables
 from tests.test_app import OBJECT_DETECTION_FRONTIER
 from torchvision_stats import registry
-from torchvision_stats.output import snippets, view_state
+from torchvision_stats.output import snippets
 from torchvision_stats.questions import analysis
 from torchvision_stats.questions.limits import Limit
+from torchvision_stats.views.explore import EXPLORE, PARETO_MODES, ExploreView
 
 TABLES = parsed_tables("main")
 
@@ -65,7 +66,7 @@ def test_best_in_rows_by_direction():
 
 
 def test_view_round_trips_through_the_url():
-    view = view_state.ExploreView(
+    view = ExploreView(
         "semantic_segmentation",
         "Params (M)",
         "pixelwise Acc",
@@ -77,20 +78,20 @@ def test_view_round_trips_through_the_url():
         family=("DeepLabV3", "FCN"),
         pareto="only",
     )
-    assert view_state.EXPLORE.from_query(view_state.EXPLORE.to_query(view), TABLES) == (view, [])
+    assert EXPLORE.from_query(EXPLORE.to_query(view), TABLES) == (view, [])
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(view_state.EXPLORE.url_keys()),
+        st.sampled_from(EXPLORE.url_keys()),
         st.one_of(st.text(), st.lists(st.text(), max_size=3)),
     )
 )
 def test_any_query_gives_a_valid_view(params):
-    view, notices = view_state.EXPLORE.from_query(params, TABLES)
+    view, notices = EXPLORE.from_query(params, TABLES)
     metrics = registry.metric_columns(TABLES[view.category])
-    assert view.x in metrics and view.y in metrics and view.pareto in view_state.PARETO_MODES
+    assert view.x in metrics and view.y in metrics and view.pareto in PARETO_MODES
     assert set(view.family) <= set(TABLES[view.category]["Family"])
     assert isinstance(notices, list)
 

@@ -7,7 +7,8 @@ import pytest
 
 from tests.conftest import parsed_tables
 from tests.test_app import OBJECT_DETECTION_FRONTIER
-from torchvision_stats.output import charts, view_state
+from torchvision_stats.output import charts
+from torchvision_stats.views.explore import EXPLORE
 
 TABLES = parsed_tables("main")
 
@@ -22,14 +23,14 @@ TABLES = parsed_tables("main")
     ],
 )
 def test_figure_passes_plotlys_validation(query):
-    view, _ = view_state.EXPLORE.from_query(query, TABLES)
+    view, _ = EXPLORE.from_query(query, TABLES)
     figure = charts.scatter_figure(TABLES[view.category], view)
     validated = go.Figure(figure.to_dict())  # raises on any invalid property
     assert validated.layout.xaxis.title.text == view.x
 
 
 def test_points_are_the_rows_with_both_values_and_the_frontier_is_a_line():
-    view, _ = view_state.EXPLORE.from_query({"category": "object_detection", "pareto": "frontier"}, TABLES)
+    view, _ = EXPLORE.from_query({"category": "object_detection", "pareto": "frontier"}, TABLES)
     figure = charts.scatter_figure(TABLES["object_detection"], view)
     markers = [t for t in figure.data if t.mode == "markers"]
     assert sum(len(t.x) for t in markers) == 9

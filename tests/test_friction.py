@@ -12,9 +12,10 @@ from tests.conftest import parsed_tables
 from tests.test_app import point_names, run_app, run_page
 from torchvision_stats import registry
 from torchvision_stats.data import snapshot
-from torchvision_stats.output import charts, export, view_state
+from torchvision_stats.output import charts, export
 from torchvision_stats.questions import analysis, find, history
 from torchvision_stats.registry import number_text
+from torchvision_stats.views.explore import EXPLORE
 
 TABLES = parsed_tables("main")
 CANDIDATES = [
@@ -75,7 +76,7 @@ def test_no_link_plots_a_metric_against_itself(slug):
     metrics = registry.metric_columns(TABLES[slug])
     for metric in metrics:
         for query in ({"x": metric, "y": metric}, {"x": "Acc@999", "y": metric}, {"x": metric, "y": "nope"}):
-            view, notices = view_state.EXPLORE.from_query({"category": slug, **query}, TABLES)
+            view, notices = EXPLORE.from_query({"category": slug, **query}, TABLES)
             assert view.x != view.y and notices, (slug, query)  # and the fallback is said
             assert view.x in metrics and view.y in metrics
 

@@ -15,9 +15,9 @@ from torchvision_stats import registry
 from torchvision_stats.data import derived, versions
 from torchvision_stats.data.dataset import weight_tables_from_html
 from torchvision_stats.data.snapshot import load_snapshot, snapshot_versions
-from torchvision_stats.output import view_state
 from torchvision_stats.questions import history, pick, quantization
 from torchvision_stats.questions.limits import Limit
+from torchvision_stats.views.pick import PICK, PickView
 
 DATA = {
     version: derived.add_derived_metrics(
@@ -211,14 +211,14 @@ def test_nothing_fits_names_the_binding_constraint_and_the_closest_weights():
 
 
 def test_pick_view_round_trips_and_rejects_bad_numbers():
-    view = view_state.PickView(
+    view = PickView(
         "object_detection", (Limit.bound("Box MAP", 30.0), Limit.bound("GFLOPS", 10.0)), ("Faster R-CNN",), ()
     )
-    assert view_state.PICK.from_query(view_state.PICK.to_query(view), DATA["main"].tables) == (
+    assert PICK.from_query(PICK.to_query(view), DATA["main"].tables) == (
         view,
         [],
     )
-    parsed, notices = view_state.PICK.from_query({"GFLOPS": "lots", "Acc@1": "nan"}, DATA["main"].tables)
+    parsed, notices = PICK.from_query({"GFLOPS": "lots", "Acc@1": "nan"}, DATA["main"].tables)
     assert parsed.bounds == () and len(notices) == 2
 
 

@@ -13,9 +13,12 @@ from tests.test_app import APP, run_app, run_page
 from tests.test_history_pick_quantization import DATA
 from torchvision_stats import registry
 from torchvision_stats.data.load import DataUnavailable
-from torchvision_stats.output import controls, view_state
 from torchvision_stats.questions import history, pick, quantization
 from torchvision_stats.questions.limits import Limit
+from torchvision_stats.views import controls
+from torchvision_stats.views.compare import COMPARE, CompareView
+from torchvision_stats.views.explore import EXPLORE
+from torchvision_stats.views.history import HISTORY, HistoryContext, HistoryView
 
 VIDEO = registry.CATEGORIES["video_classification"]
 
@@ -83,18 +86,18 @@ def test_range_controls_run_from_the_datas_own_ends_log_scaled_when_spanning_dec
 
 def test_a_range_url_reads_open_sides_and_refuses_what_holds_nothing():
     tables = parsed_tables("main")
-    view, notices = view_state.EXPLORE.from_query(
+    view, notices = EXPLORE.from_query(
         {"category": "object_detection", "GFLOPS": ",5", "Box MAP": "30,99", "Params (M)": "1,2,3"}, tables
     )
     assert view.ranges == (Limit("Box MAP", 30.0, None), Limit("GFLOPS", None, 5.0))
     assert notices == ["“Params (M)=1,2,3” is not a range like 1,5 (or ,5 or 1,); left out."]
-    view, notices = view_state.EXPLORE.from_query({"category": "object_detection", "GFLOPS": "500,"}, tables)
+    view, notices = EXPLORE.from_query({"category": "object_detection", "GFLOPS": "500,"}, tables)
     assert view.ranges == () and notices == [
         "“GFLOPS=500,” holds no weight here (GFLOPS runs from 0.58 to 280.37); left out."
     ]
     assert (
-        view_state.EXPLORE.to_query(
-            view_state.EXPLORE.from_query({"category": "object_detection", "GFLOPS": "0.1,4.3"}, tables)[0]
+        EXPLORE.to_query(
+            EXPLORE.from_query({"category": "object_detection", "GFLOPS": "0.1,4.3"}, tables)[0]
         )["GFLOPS"]
         == ",4.3"
     )
@@ -113,28 +116,26 @@ TABLES = DATA["main"].tables
 
 
 def test_compare_view_round_trips_and_drops_unknown_weights():
-    view = view_state.CompareView(("ResNet50_Weights.IMAGENET1K_V2", "SSD300_VGG16_Weights.COCO_V1"))
-    assert view_state.COMPARE.to_query(view) == {
+    view = CompareView(("ResNet50_Weights.IMAGENET1K_V2", "SSD300_VGG16_Weights.COCO_V1"))
+    assert COMPARE.to_query(view) == {
         "weights": "ResNet50_Weights.IMAGENET1K_V2,SSD300_VGG16_Weights.COCO_V1"
     }
-    assert view_state.COMPARE.from_query(view_state.COMPARE.to_query(view), TABLES) == (view, [])
-    parsed, notices = view_state.COMPARE.from_query(
-        {"weights": "Nope.X,ResNet50_Weights.IMAGENET1K_V2"}, TABLES
-    )
+    assert COMPARE.from_query(COMPARE.to_query(view), TABLES) == (view, [])
+    parsed, notices = COMPARE.from_query({"weights": "Nope.X,ResNet50_Weights.IMAGENET1K_V2"}, TABLES)
     assert parsed.weights == ("ResNet50_Weights.IMAGENET1K_V2",)
     assert notices == ["Unknown weights ignored in weights: Nope.X"]
     seven = ",".join(list(TABLES["classification"]["Weight"])[:7])
-    parsed, notices = view_state.COMPARE.from_query({"weights": seven}, TABLES)
+    parsed, notices = COMPARE.from_query({"weights": seven}, TABLES)
     assert len(parsed.weights) == 6 and notices == ["Only the first 6 of weights are used."]
 
 
-CONTEXT = view_state.HistoryContext(["main", "0.20", "0.15", "0.13"], ["main", "0.20", "0.15", "0.13"])
+CONTEXT = HistoryContext(["main", "0.20", "0.15", "0.13"], ["main", "0.20", "0.15", "0.13"])
 
 
 def test_history_view_defaults_round_trips_and_falls_back():
-    default, notices = view_state.HISTORY.from_query({}, CONTEXT)
+    default, notices = HISTORY.from_query({}, CONTEXT)
     assert notices == []
-    assert default == view_state.HistoryView(
+    assert default == HistoryView(
         "classification", ("main", "0.20", "0.15", "0.13"), "GFLOPS", 5.0, "0.13", "main"
     )
     query = {
@@ -146,11 +147,9 @@ def test_history_view_defaults_round_trips_and_falls_back():
         "diff_to": "0.13",
         "diff_category": "all",
     }
-    view, notices = view_state.HISTORY.from_query(query, CONTEXT)
-    assert notices == [] and view_state.HISTORY.to_query(view) == query
-    bad, notices = view_state.HISTORY.from_query(
-        {"releases": "0.13,9.9", "budget": "-1", "diff_to": "0.20"}, CONTEXT
-    )
+    view, notices = HISTORY.from_query(query, CONTEXT)
+    assert notices == [] and HISTORY.to_query(view) == query
+    bad, notices = HISTORY.from_query({"releases": "0.13,9.9", "budget": "-1", "diff_to": "0.20"}, CONTEXT)
     assert bad.releases == ("0.13",) and bad.budget == 5.0 and bad.diff_to == "0.13"
     assert len(notices) == 3
 

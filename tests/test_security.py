@@ -16,12 +16,12 @@ from dashboard import versions as dashboard_versions
 from tests.conftest import real_page
 from tests.docs_server import Route
 from tests.test_app import APP
-from torchvision_stats.output import view_state
+from torchvision_stats.views.pages import CODECS
 
 PAGES = ["explore", "tables", "compare", "pick", "history", "quantization", "speed", "about"]
 # Every URL key of every page's view, the docs version and the measurement set.
 KEYS = [
-    *sorted({key for codec in view_state.CODECS.values() for key in codec.url_keys()}),
+    *sorted({key for codec in CODECS.values() for key in codec.url_keys()}),
     "version",
     "speed",
 ]

@@ -1,12 +1,14 @@
-"""Widget keys are handed out by name (output.widget_keys), never spelled by a page or the glue: a
-scan of their source finds no key written out, and is shown to catch each way one could be; an
-undeclared name fails at once; and every page's keys, read off a real run of each page, are ones
+"""Widget keys are handed out by name by each page's declaration (views: a codec's keys), never
+spelled by a page or the glue: a scan of their source finds no key written out, and is shown to
+catch each way one could be; an undeclared name fails at once; a declaration whose fields do not
+match its view fails on import; and every page's keys, read off a real run of each page, are ones
 the declarations hand out."""
 
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.test_app import APP
-from torchvision_stats.output import widget_keys
+from torchvision_stats.views import pages
+from torchvision_stats.views.codec import Choice, Codec, SoFar
+from torchvision_stats.views.explore import EXPLORE
+from torchvision_stats.views.pick import PICK
+from torchvision_stats.views.sidebar import SIDEBAR
 
 ROOT = Path(__file__).parent.parent
-PAGE_PREFIX = re.compile(rf"^(?:{'|'.join(map(re.escape, widget_keys.PAGES))})\.[A-Za-z_-]")
+# What a key starts with: a page's name, or a family of the sidebar's (whose keys carry no page).
+STARTS = [page for page in pages.PAGES if page] + sorted(SIDEBAR.keys.families)
+PAGE_PREFIX = re.compile(rf"^(?:{'|'.join(map(re.escape, STARTS))})\.[A-Za-z_-]")
 
 
 def spelled_keys(source: str) -> list[tuple[int, str]]:
@@ -54,6 +62,7 @@ def test_no_page_or_glue_spells_a_widget_key():
         'st.session_state["speed.seen-done"] = 3',
         'widgets.csv_download("CSV", table, "t.csv", "tables.download-all")',
         'KEY = "sidebar.refresh"',
+        'SHOWN_KEY = "version.shown"',
     ],
 )
 def test_the_scan_catches_a_spelled_key(planted):
@@ -65,18 +74,50 @@ def test_the_scan_leaves_words_and_file_names_alone():
 
 
 def test_keys_are_handed_out_by_declared_name_only():
-    assert widget_keys.EXPLORE("x") == "explore.x"
-    assert widget_keys.PICK("bound", "GFLOPS") == widget_keys.PICK("bound.GFLOPS") == "pick.bound.GFLOPS"
-    assert widget_keys.SPEED("weights", "classification") == "speed.weights.classification"
-    assert widget_keys.EXPLORE.prefix("range") == "explore.range"
+    assert EXPLORE.keys("x") == "explore.x"
+    assert PICK.keys("bound", "GFLOPS") == PICK.keys("bound.GFLOPS") == "pick.bound.GFLOPS"
+    assert pages.SPEED("weights", "classification") == "speed.weights.classification"
+    assert EXPLORE.keys.prefix("range") == "explore.range"
+    # The sidebar's keys are its names: every page's links carry them.
+    assert SIDEBAR.keys("version") == "version" and SIDEBAR.keys("speed") == "speed"
+    assert SIDEBAR.keys("version", "shown") == "version.shown"
     with pytest.raises(KeyError, match="declares no widget 'logz'"):
-        widget_keys.EXPLORE("logz")
+        EXPLORE.keys("logz")
     with pytest.raises(KeyError):
-        widget_keys.PICK("bound")  # a family names one widget per member: the member is needed
+        PICK.keys("bound")  # a family names one widget per member: the member is needed
     with pytest.raises(KeyError):
-        widget_keys.TABLES("x", "classification")  # not a family of this page
+        pages.TABLES("x", "classification")  # not a family of this page
     with pytest.raises(KeyError):
-        widget_keys.EXPLORE.prefix("bound")
+        EXPLORE.keys.prefix("bound")
+
+
+@dataclass(frozen=True)
+class Axes:
+    category: str
+    x: str
+
+
+def _options(so_far: SoFar, context: object) -> list[str]:
+    return [so_far.category]
+
+
+def _first(so_far: SoFar, context: object) -> str:
+    return so_far.category
+
+
+def test_a_declaration_is_checked_on_import():
+    good = Codec("axes", Axes, (Choice("category", _options, _first), Choice("x", _options, _first)))
+    with pytest.raises(AttributeError, match="reads 'category' but does not name it in needs"):
+        good.from_query({}, None)  # x reads the category without saying so
+    fixed = (
+        Choice("category", lambda s, c: ["a"], lambda s, c: "a"),
+        Choice("x", _options, _first, needs=("category",)),
+    )
+    assert Codec("axes", Axes, fixed).from_query({}, None)[0] == Axes("a", "a")
+    with pytest.raises(TypeError, match=r"Axes.x needs \['y'\], not fields before it"):
+        Codec("axes", Axes, (fixed[0], Choice("x", _options, _first, needs=("y",))))
+    with pytest.raises(TypeError, match="are not its attributes"):
+        Codec("axes", Axes, (fixed[0],))  # a view attribute without a field
 
 
 @pytest.mark.parametrize(
@@ -90,8 +131,11 @@ def test_every_key_a_page_uses_is_handed_out(page):
         app.switch_page(f"app_pages/{page}.py")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    used = [key for key in app.session_state.to_dict() if PAGE_PREFIX.match(key)]
+    state = app.session_state.to_dict()
+    used = [key for key in state if PAGE_PREFIX.match(key)]
     assert any(key.startswith(f"{page}.") for key in used) or page == "about"
     for key in used:
         owner, _, name = key.partition(".")
-        assert widget_keys.PAGES[owner](name) == key
+        keys = pages.PAGES[owner] if owner in pages.PAGES else pages.PAGES[""]
+        assert keys(name if keys.page else key) == key
+    assert {SIDEBAR.keys("version"), SIDEBAR.keys("speed")} <= set(state)  # the sidebar's, on every page

@@ -13,11 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from torchvision_stats import registry
-from torchvision_stats.output.view_state import NO_SIZE, ExploreView
 from torchvision_stats.questions import analysis
 from torchvision_stats.questions.limits import Limit
 from torchvision_stats.questions.quantization import ACC1_CHANGE
 from torchvision_stats.registry import number_text
+from torchvision_stats.views.explore import NO_SIZE, ExploreView
 
 WEIGHT, FAMILY = registry.WEIGHT.label, registry.FAMILY.label
 

@@ -1,39 +1,48 @@
-"""Each page's view as URL query parameters, validated both ways, by one mechanism.
+"""The generic view codec: a page's view as URL query parameters and as its widgets' values,
+validated both ways, by one mechanism — and the widget keys, handed out by name.
 
-A page declares its view as a frozen dataclass and a `Codec`: one `Field` per part of the view,
-in order, each knowing its URL key, its default, how to read and write it, and the widget(s) that
-hold it. A field may depend on those before it (the axes on the category). Reading never raises:
-a value that cannot be used falls back to its default with a notice in words. A shared link
-reproduces the view; the Streamlit glue binds widgets to it with no page-specific code.
+A page declares its view as a frozen dataclass and a `Codec`: one `Field` per part of the view, in
+order, each knowing its URL key, its default, how to read and write it, and the widget(s) that hold
+it. A field may depend on those before it (the axes on the category): it names them in `needs`,
+checked when the declaration is imported, and reads them as attributes of `so_far`. Reading never
+raises: a value that cannot be used falls back to its default with a notice in words.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-import pandas as pd
-
 from torchvision_stats import registry
-from torchvision_stats.output import controls
-from torchvision_stats.questions.history import budget_metrics, oldest_first
 from torchvision_stats.questions.limits import Limit
 from torchvision_stats.registry import exact_text
+from torchvision_stats.views.keys import PageKeys
 
-DEFAULT_CATEGORY = "classification"
-PARETO_MODES = ("off", "frontier", "only")
-COLOR_CHOICES = (registry.FAMILY.label, "none")
-NO_SIZE = "none"
-MAX_SEARCH_LENGTH = 200
 MAX_NUMBER_LENGTH = 40  # a number longer than this is no number a person typed
-MAX_COMPARED = 6
 
 Params = Mapping[str, object]
-Tables = Mapping[str, pd.DataFrame]
 View = TypeVar("View")
+
+
+class SoFar:
+    """The fields a field `needs`, read before it, as attributes (`so_far.category`): one it did not
+    name is an AttributeError that says so, not a silent KeyError-turned-default."""
+
+    def __init__(self, values: Mapping[str, Any], field: str):
+        self._values = dict(values)
+        self._field = field
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(
+                f"the field {self._field!r} reads {name!r} but does not name it in needs"
+            ) from None
 
 
 class Fallback(ValueError):
@@ -55,20 +64,21 @@ def _shown(text: str) -> str:
 class Field:
     """One part of a view: its URL key, default, reading and writing, and its widget."""
 
-    def __init__(self, name: str, default: Callable[[dict, Any], Any]):
+    def __init__(self, name: str, default: Callable[[SoFar, Any], Any], needs: tuple[str, ...] = ()):
         self.name = name  # the view's attribute, the URL key and the widget's name
         self._default = default
+        self.needs = needs  # the fields before it that its options or default read
 
-    def default(self, so_far: dict, context: Any) -> Any:
+    def default(self, so_far: SoFar, context: Any) -> Any:
         return self._default(so_far, context)
 
-    def decode(self, text: str, so_far: dict, context: Any) -> Any:
+    def decode(self, text: str, so_far: SoFar, context: Any) -> Any:
         raise NotImplementedError
 
     def encode(self, value: Any) -> dict[str, str]:
         return {self.name: str(value)}
 
-    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> Any:
+    def read(self, params: Params, so_far: SoFar, context: Any, notices: list[str]) -> Any:
         text = single(params, self.name)
         if text is None:
             return self.default(so_far, context)
@@ -101,31 +111,43 @@ class Choice(Field):
     def __init__(
         self,
         name: str,
-        options: Callable[[dict, Any], Sequence[str]],
+        options: Callable[[SoFar, Any], Sequence[str]],
         default,
         title: str = "",
-        taken: Callable[[str, dict], str] | None = None,
+        taken: Callable[[str, SoFar], str] | None = None,
+        needs: tuple[str, ...] = (),
+        absent: str = "is not available here",
+        instead: Callable[[Any], str] | None = None,
+        left_out_at: str | None = None,
     ):
-        super().__init__(name, default)
+        super().__init__(name, default, needs)
         self.options = options
         self.title = title
         self.taken = taken
+        self.absent = absent  # why a value that is no option falls back, in words
+        self.instead = instead  # what is shown instead, in words ("the server's default")
+        self.left_out_at = left_out_at  # a value the URL leaves out (main, the docs' default)
 
-    def decode(self, text: str, so_far: dict, context: Any) -> str:
+    def decode(self, text: str, so_far: SoFar, context: Any) -> str:
         if text in self.options(so_far, context):
             return text
         instead = self.default(so_far, context)
-        reason = (self.taken(text, so_far) if self.taken else "") or "is not available here"
+        reason = (self.taken(text, so_far) if self.taken else "") or self.absent
         if self.title:
             raise Fallback(f"{self.title}: {_shown(text)} {reason}; showing {instead}.")
+        if self.instead:
+            raise Fallback(f"“{self.name}={_shown(text)}” {reason}; showing {self.instead(instead)}.")
         raise Fallback(f"“{self.name}={_shown(text)}” {reason}; using {instead}.")
+
+    def encode(self, value: Any) -> dict[str, str]:
+        return {} if value is None or value == self.left_out_at else {self.name: str(value)}
 
 
 class Flag(Field):
     def __init__(self, name: str, default: bool):
         super().__init__(name, lambda so_far, context: default)
 
-    def decode(self, text: str, so_far: dict, context: Any) -> bool:
+    def decode(self, text: str, so_far: SoFar, context: Any) -> bool:
         if text in ("1", "0"):
             return text == "1"
         raise Fallback(
@@ -144,13 +166,13 @@ class Text(Field):
         self.max_length = max_length
         self.noun = noun
 
-    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> str:
+    def read(self, params: Params, so_far: SoFar, context: Any, notices: list[str]) -> str:
         text = single(params, self.name) or ""
         if len(text) > self.max_length:
             notices.append(f"The {self.noun} was cut to {self.max_length} characters.")
         return text[: self.max_length]
 
-    def decode(self, text: str, so_far: dict, context: Any) -> str:
+    def decode(self, text: str, so_far: SoFar, context: Any) -> str:
         return text[: self.max_length]
 
     def encode(self, value: Any) -> dict[str, str]:
@@ -161,14 +183,20 @@ class Names(Field):
     """Several of the options, comma-separated; unknown ones are dropped with a notice."""
 
     def __init__(
-        self, name: str, noun: str, options: Callable[[dict, Any], Sequence[str]], default=None, limit=0
+        self,
+        name: str,
+        noun: str,
+        options: Callable[[SoFar, Any], Sequence[str]],
+        default=None,
+        limit=0,
+        needs: tuple[str, ...] = (),
     ):
-        super().__init__(name, default or (lambda so_far, context: ()))
+        super().__init__(name, default or (lambda so_far, context: ()), needs)
         self.noun = noun  # what the names are, for notices: "families", "weights"
         self.options = options
         self.limit = limit
 
-    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[str, ...]:
+    def read(self, params: Params, so_far: SoFar, context: Any, notices: list[str]) -> tuple[str, ...]:
         text = single(params, self.name)
         if text is None:
             return tuple(self.default(so_far, context))
@@ -204,10 +232,10 @@ def number(text: str, key: str) -> float:
 
 
 class Number(Field):
-    def __init__(self, name: str, default: Callable[[dict, Any], float | None]):
-        super().__init__(name, default)
+    def __init__(self, name: str, default: Callable[[SoFar, Any], float | None], needs: tuple[str, ...] = ()):
+        super().__init__(name, default, needs)
 
-    def decode(self, text: str, so_far: dict, context: Any) -> float:
+    def decode(self, text: str, so_far: SoFar, context: Any) -> float:
         value = number(text, self.name)
         if value < 0:
             raise Fallback(f"“{self.name}={_shown(text)}” is below 0; using the default.")
@@ -221,9 +249,9 @@ class PerMetric(Field):
     """A value per metric, under the metric's label in the URL and in a widget of its own named
     `widget`.<label>; the view holds (label, …) tuples for the metrics that have one."""
 
-    def __init__(self, name: str, widget: str):
-        super().__init__(name, lambda so_far, context: ())
-        self.widget = widget
+    def __init__(self, name: str, widget: str, needs: tuple[str, ...] = ()):
+        super().__init__(name, lambda so_far, context: (), needs)
+        self.widget = widget  # the widget family: one widget per metric
 
     def held(self, value: Any) -> Mapping[str, Any]:
         """Metric → what its widget holds, from the view's tuples."""
@@ -243,11 +271,17 @@ class PerMetric(Field):
 class Bounds(PerMetric):
     """A limit per metric of the category's table, each under the metric's label: ``GFLOPS=5``."""
 
-    def __init__(self, name: str, metrics: Callable[[dict, Any], Sequence[str]], widget: str):
-        super().__init__(name, widget)
+    def __init__(
+        self,
+        name: str,
+        metrics: Callable[[SoFar, Any], Sequence[str]],
+        widget: str,
+        needs: tuple[str, ...] = (),
+    ):
+        super().__init__(name, widget, needs)
         self.metrics = metrics
 
-    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[Limit, ...]:
+    def read(self, params: Params, so_far: SoFar, context: Any, notices: list[str]) -> tuple[Limit, ...]:
         bounds = []
         for label in self.metrics(so_far, context):
             text = single(params, label)
@@ -303,12 +337,16 @@ class Ranges(PerMetric):
     open on both sides is no filter; each metric's widget holds (low, high)."""
 
     def __init__(
-        self, name: str, spans: Callable[[dict, Any], Mapping[str, tuple[float, float]]], widget: str
+        self,
+        name: str,
+        spans: Callable[[SoFar, Any], Mapping[str, tuple[float, float]]],
+        widget: str,
+        needs: tuple[str, ...] = (),
     ):
-        super().__init__(name, widget)
+        super().__init__(name, widget, needs)
         self.spans = spans
 
-    def read(self, params: Params, so_far: dict, context: Any, notices: list[str]) -> tuple[Limit, ...]:
+    def read(self, params: Params, so_far: SoFar, context: Any, notices: list[str]) -> tuple[Limit, ...]:
         ranges = []
         for label, (lowest, highest) in self.spans(so_far, context).items():
             text = single(params, label)
@@ -334,18 +372,52 @@ class Ranges(PerMetric):
         return {label: f"{exact_text(pair[0])},{exact_text(pair[1])}" for label, pair in held.items() if pair}
 
 
-@dataclass(frozen=True)
+# Every page keeps its view and the notices a link gave (dashboard.url_state).
+STATE_NAMES = ("view", "link-notices")
+
+
 class Codec(Generic[View]):
-    view: type[View]
-    fields: tuple[Field, ...]
+    """A page's view: its fields, and the keys of all the page's widgets (the fields' own, and
+    `widgets` and widget `families` the page draws besides), handed out by `keys`."""
+
+    def __init__(
+        self,
+        page: str,
+        view: type[View],
+        fields: tuple[Field, ...],
+        widgets: Iterable[str] = (),
+        families: Iterable[str] = (),
+    ):
+        self.page = page
+        self.view = view
+        self.fields = fields
+        self._check(view, fields)
+        single = [
+            name for field in fields if not isinstance(field, PerMetric) for name in field.widget_names()
+        ]
+        per_metric = [field.widget for field in fields if isinstance(field, PerMetric)]
+        self.keys = PageKeys(page, [*STATE_NAMES, *single, *widgets], [*per_metric, *families])
+
+    @staticmethod
+    def _check(view: type, fields: tuple[Field, ...]) -> None:
+        """At import: one field per attribute of the view, and each field needs only fields before it."""
+        names = [field.name for field in fields]
+        attributes = [attribute.name for attribute in dataclasses.fields(view)]
+        if names != attributes:
+            raise TypeError(f"{view.__name__}: fields {names} are not its attributes {attributes}, in order")
+        for index, field in enumerate(fields):
+            unknown = set(field.needs) - set(names[:index])
+            if unknown:
+                raise TypeError(f"{view.__name__}.{field.name} needs {sorted(unknown)}, not fields before it")
 
     def from_query(self, params: Params, context: Any) -> tuple[View, list[str]]:
         """The view a URL asks for, and a notice for each value that had to fall back."""
-        so_far: dict[str, Any] = {}
+        read: dict[str, Any] = {}
         notices: list[str] = []
         for field in self.fields:
-            so_far[field.name] = field.read(params, so_far, context, notices)
-        return self.view(**so_far), notices
+            so_far = SoFar({name: read[name] for name in field.needs}, field.name)
+            read[field.name] = field.read(params, so_far, context, notices)
+        return self.view(**read), notices
 
     def to_query(self, view: View) -> dict[str, str]:
         params: dict[str, str] = {}
@@ -354,6 +426,7 @@ class Codec(Generic[View]):
         return params
 
     def to_widgets(self, view: View) -> dict[str, Any]:
+        """Each widget's value for the view, by the widget's name (keys(name) is its key)."""
         values: dict[str, Any] = {}
         for field in self.fields:
             values.update(field.widget_values(getattr(view, field.name)))
@@ -373,7 +446,7 @@ class Codec(Generic[View]):
         return [key for field in self.fields for key in field.url_keys()]
 
     def unknown_keys(self, params: Params, also: Sequence[str] = ()) -> list[str]:
-        """Keys of `params` that this view (and `also`, e.g. the docs version) does not use."""
+        """Keys of `params` that this view (and `also`, e.g. the sidebar's) does not use."""
         known = {*self.url_keys(), *also}
         return [key for key in params if key not in known]
 
@@ -382,227 +455,3 @@ class Codec(Generic[View]):
         dropped = {key for field in self.fields if field.name in names for key in field.url_keys()}
         kept = {k: v for k, v in self.to_query(view).items() if k not in dropped}
         return self.from_query(kept, context)[0]
-
-
-# ------------------------------------------------------------------ the pages' views
-
-
-def _categories(so_far: dict, tables: Tables) -> list[str]:
-    return [slug for slug in registry.CATEGORIES if slug in tables]
-
-
-def _default_category(so_far: dict, tables: Tables) -> str:
-    available = _categories(so_far, tables)
-    return DEFAULT_CATEGORY if DEFAULT_CATEGORY in available else available[0]
-
-
-def _metrics(so_far: dict, tables: Tables) -> list[str]:
-    return registry.metric_columns(tables[so_far["category"]])
-
-
-def _spans(so_far: dict, tables: Tables) -> dict[str, tuple[float, float]]:
-    """Each metric's range control's ends: the data's own lowest and highest value."""
-    return {
-        label: (control.low, control.high)
-        for label, control in controls.range_controls(tables[so_far["category"]]).items()
-    }
-
-
-def _families(so_far: dict, tables: Tables) -> list[str]:
-    return sorted(tables[so_far["category"]][registry.FAMILY.label].dropna().unique())
-
-
-def default_axes(category: registry.Category, table: pd.DataFrame) -> tuple[str, str]:
-    """Cost on x and the main quality metric on y, as far as this release's table has them."""
-    metrics = registry.metric_columns(table)
-    y = category.main_metric if category.main_metric in metrics else metrics[0]
-    return category.cost_in(metrics), y
-
-
-def _default_x(so_far: dict, tables: Tables) -> str:
-    slug = so_far["category"]
-    return default_axes(registry.CATEGORIES[slug], tables[slug])[0]
-
-
-def _y_options(so_far: dict, tables: Tables) -> list[str]:
-    """Any metric but the X axis's: a metric against itself says nothing."""
-    return [label for label in _metrics(so_far, tables) if label != so_far["x"]]
-
-
-def _default_y(so_far: dict, tables: Tables) -> str:
-    slug = so_far["category"]
-    y = default_axes(registry.CATEGORIES[slug], tables[slug])[1]
-    return y if y != so_far["x"] else (_y_options(so_far, tables) or [y])[0]
-
-
-def _on_x(text: str, so_far: dict) -> str:
-    return "is already the X axis" if text == so_far.get("x") else ""
-
-
-@dataclass(frozen=True)
-class ExploreView:
-    category: str
-    x: str
-    y: str
-    logx: bool = True  # costs span three orders of magnitude (0.04 to 1016 GFLOPS)
-    logy: bool = False
-    color: str = registry.FAMILY.label
-    size: str = NO_SIZE
-    q: str = ""
-    family: tuple[str, ...] = ()
-    pareto: str = "off"
-    ranges: tuple[Limit, ...] = ()
-
-    def limit_on(self, metric: str) -> Limit:
-        """The view's limit on `metric`; an open one when it has none."""
-        return next((limit for limit in self.ranges if limit.metric == metric), Limit(metric))
-
-    @property
-    def pareto_axes(self) -> tuple[str, str] | None:
-        """The axes whose frontier alone is shown, when "Pareto only" is on."""
-        return (self.x, self.y) if self.pareto == "only" else None
-
-
-EXPLORE = Codec(
-    ExploreView,
-    (
-        Choice("category", _categories, _default_category),
-        Choice("x", _metrics, _default_x, title="X axis"),
-        Choice("y", _y_options, _default_y, title="Y axis", taken=_on_x),
-        Flag("logx", True),
-        Flag("logy", False),
-        Choice("color", lambda so_far, tables: COLOR_CHOICES, lambda so_far, tables: registry.FAMILY.label),
-        Choice(
-            "size",
-            lambda so_far, tables: [NO_SIZE, *_metrics(so_far, tables)],
-            lambda so_far, tables: NO_SIZE,
-        ),
-        Text("q", MAX_SEARCH_LENGTH, noun="search text"),
-        Names("family", "families", _families),
-        Choice("pareto", lambda so_far, tables: PARETO_MODES, lambda so_far, tables: "off"),
-        Ranges("ranges", _spans, widget="range"),
-    ),
-)
-
-
-def default_view(category_slug: str, tables: Tables) -> ExploreView:
-    return EXPLORE.from_query({"category": category_slug}, tables)[0]
-
-
-def with_category(view: ExploreView, category_slug: str, tables: Tables) -> ExploreView:
-    """Switch category: axes, size and families that the new table lacks go back to its defaults."""
-    return EXPLORE.reset(replace(view, category=category_slug), ("x", "y", "family", "ranges"), tables)
-
-
-@dataclass(frozen=True)
-class PickView:
-    """The Pick a model page: a category, bounds per metric (max or min by the metric's
-    direction), families to include or exclude. URL: ``?category=…&GFLOPS=5&Acc@1=80&exclude=VGG``."""
-
-    category: str
-    bounds: tuple[Limit, ...] = ()
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-
-PICK = Codec(
-    PickView,
-    (
-        Choice("category", _categories, _default_category),
-        Bounds("bounds", _metrics, widget="bound"),
-        Names("include", "families", _families),
-        Names("exclude", "families", _families),
-    ),
-)
-
-
-def _weights(so_far: dict, tables: Tables) -> list[str]:
-    return [weight for table in tables.values() for weight in table[registry.WEIGHT.label]]
-
-
-@dataclass(frozen=True)
-class CompareView:
-    """Compare: the weights side by side, from any categories. URL: ``?weights=A,B``."""
-
-    weights: tuple[str, ...] = ()
-
-
-COMPARE = Codec(CompareView, (Names("weights", "weights", _weights, limit=MAX_COMPARED),))
-
-
-@dataclass(frozen=True)
-class HistoryContext:
-    releases: list[str]  # every release that can be chosen, newest first
-    bundled: list[str]  # the default choice: the releases that load offline
-    # (category, budget metric) → a budget some weight fits (history.typical_budget)
-    budgets: Mapping[tuple[str, str], float] = dataclasses.field(default_factory=dict)
-
-
-ALL_CATEGORIES = "all"
-
-
-@dataclass(frozen=True)
-class HistoryView:
-    """History: a category across releases, a budget, two releases diffed (in every category, or
-    one). URL: ``?category=video_classification&releases=0.13,main&budget=100&diff_from=0.13``
-    ``&diff_to=main&diff_category=all``."""
-
-    category: str
-    releases: tuple[str, ...]
-    budget_metric: str
-    budget: float
-    diff_from: str | None
-    diff_to: str | None
-    diff_category: str = ALL_CATEGORIES
-
-
-def _history_budget_metrics(so_far: dict, context: HistoryContext) -> list[str]:
-    """What a budget can cap in the category's own metrics (the page narrows it to the releases
-    that loaded, by the same rule)."""
-    category = registry.CATEGORIES[so_far["category"]]
-    return budget_metrics(category)
-
-
-HISTORY = Codec(
-    HistoryView,
-    (
-        Choice(
-            "category",
-            lambda so_far, context: list(registry.CATEGORIES),
-            lambda so_far, context: DEFAULT_CATEGORY,
-        ),
-        Names(
-            "releases",
-            "releases",
-            lambda so_far, context: context.releases,
-            lambda so_far, context: tuple(context.bundled),
-            limit=6,
-        ),
-        Choice(
-            "budget_metric",
-            _history_budget_metrics,
-            lambda so_far, context: _history_budget_metrics(so_far, context)[0],
-        ),
-        Number(
-            "budget",
-            lambda so_far, context: context.budgets.get((so_far["category"], so_far["budget_metric"]), 5.0),
-        ),
-        Choice(
-            "diff_from",
-            lambda so_far, context: so_far["releases"],
-            lambda so_far, context: (oldest_first(so_far["releases"]) or [None])[0],
-        ),
-        Choice(
-            "diff_to",
-            lambda so_far, context: so_far["releases"],
-            lambda so_far, context: (oldest_first(so_far["releases"]) or [None])[-1],
-        ),
-        Choice(
-            "diff_category",
-            lambda so_far, context: [ALL_CATEGORIES, *registry.CATEGORIES],
-            lambda so_far, context: ALL_CATEGORIES,
-        ),
-    ),
-)
-
-CODECS: dict[str, Codec] = {"explore": EXPLORE, "pick": PICK, "compare": COMPARE, "history": HISTORY}
