@@ -44,6 +44,7 @@ def scatter(
             size_range=size_range,
             families=data.family_order(view.category, families),
             measured_on=measured_on,
+            hovers=data.hover_texts(view.category),
         ),
         key=keys("chart"),
         on_select="rerun",

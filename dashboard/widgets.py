@@ -87,9 +87,10 @@ def measured_caption(tables: list[pd.DataFrame]) -> None:
 
 
 def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:
+    """A CSV of `table`, written when the button is clicked, not on every rerun (~9 ms on Explore)."""
     st.download_button(
         formatting.escape_markdown(label),
-        data=export.csv_bytes(table),
+        data=lambda: export.csv_bytes(table),
         file_name=file_name,
         mime="text/csv",
         key=key,

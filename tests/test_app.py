@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import lxml.html
 import pytest
 import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -44,16 +45,25 @@ def fresh_streamlit_caches():
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """The bytes behind every download button, by file name (Streamlit's real storage, observed)."""
+    """The bytes behind every download button, by file name (Streamlit's real storage, observed).
+    A button whose file is written when clicked (deferred) is clicked at once: its file is made
+    by Streamlit's own execute_deferred, as the click's request makes it."""
     files: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
+    register = MediaFileManager.add_deferred
 
     def observed(self, path_or_data, mimetype, kind, filename=None):
         if filename:
             files[filename] = path_or_data
         return original(self, path_or_data, mimetype, kind, filename)
 
+    def clicked(self, *args, **kwargs):
+        file_id = register(self, *args, **kwargs)
+        self.execute_deferred(file_id)
+        return file_id
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", observed)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", clicked)
     return files
 
 

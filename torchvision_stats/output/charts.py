@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -141,6 +142,7 @@ def scatter_figure(
     size_range: tuple[float, float] | None = None,
     families: list[str] | None = None,
     measured_on: str = "",
+    hovers: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """A scatter of `view.y` against `view.x`, one trace per family when coloured by family.
 
@@ -148,9 +150,13 @@ def scatter_figure(
     customdata is its weight name, so a chart selection maps back to rows. `families` (all of
     the category's, in order) keeps a family's colour when filters hide others; `size_range`
     (the category's full range of the size metric) keeps marker sizes comparable likewise.
+    `hovers`: weight → its hover_texts label, made once for the category (a page's rerun then
+    formats no number); made here for the drawn rows otherwise.
     """
     palette = family_colors(families or [])
     drawn = table[analysis.plottable(table, [view.x, view.y])]
+    if hovers is None:
+        hovers = dict(zip(drawn[WEIGHT].tolist(), hover_texts(drawn, measured_on), strict=True))
     groups = (
         [(family, rows) for family, rows in drawn.groupby(FAMILY, sort=True, dropna=False)]
         if view.color == FAMILY
@@ -174,7 +180,7 @@ def scatter_figure(
                 "mode": "markers",
                 "name": html.escape(str(family)),
                 "marker": marker,
-                "text": hover_texts(rows, measured_on),
+                "text": [hovers[weight] for weight in rows[WEIGHT].tolist()],
                 "customdata": rows[WEIGHT].tolist(),
                 "hovertemplate": "%{text}<extra></extra>",
                 "showlegend": view.color == FAMILY,
