@@ -298,7 +298,9 @@ def quantization_figure(pairs: pd.DataFrame) -> go.Figure:
     hover = [
         f"<b>{html.escape(str(row['Quantized weight']))}</b>"
         f"<br>float: {html.escape(str(row['Float weight']))}"
-        f"<br>Acc@1 {row['Acc@1 float']:g} → {row['Acc@1 quantized']:g} ({row['Δ Acc@1']:+.3f})"
+        f"<br>Acc@1 {number_text(row['Acc@1 float'], 'Acc@1', trimmed=True)} → "
+        f"{number_text(row['Acc@1 quantized'], 'Acc@1', trimmed=True)} "
+        f"({number_text(row['Δ Acc@1'], 'Δ Acc@1')})"
         for _, row in ordered.iterrows()
     ]
     trace = _weight_bars(ordered["Quantized weight"], ordered[ACC1_CHANGE], hover, gain_from=0)
@@ -372,9 +374,10 @@ def speed_up_figure(ups: pd.DataFrame, change: str) -> go.Figure:
     change (e.g. "Compile: no → default") made it faster, left slower."""
     speed_up = "Speed-up (×)"
     ordered = ups.sort_values(speed_up)
+    latency = registry.LATENCY.label
     hover = [
-        f"<b>{html.escape(str(row[WEIGHT]))}</b><br>{row['Latency before (ms)']:.3f} ms → "
-        f"{row['Latency after (ms)']:.3f} ms: {row[speed_up]:.2f}×"
+        f"<b>{html.escape(str(row[WEIGHT]))}</b><br>{number_text(row['Latency before (ms)'], latency)} ms → "
+        f"{number_text(row['Latency after (ms)'], latency)} ms: {number_text(row[speed_up], speed_up)}×"
         for _, row in ordered.iterrows()
     ]
     trace = _weight_bars(ordered[WEIGHT], ordered[speed_up], hover, gain_from=1)  # bars from 1×: no change

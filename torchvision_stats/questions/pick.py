@@ -48,12 +48,17 @@ def _change(value: float, other: float, label: str) -> str:
     return f"at {share:.0f} % {'fewer' if value < other else 'more'} {label}"
 
 
+def _short(value: float, label: str) -> str:
+    return registry.number_text(value, label, trimmed=True)
+
+
 def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: str, measured_on: str) -> str:
     if runner_up is None:
-        sentence = f"The only weight that fits: {quality} {pick[quality]:g} at {pick[cost]:g} {cost}."
+        quality_text, cost_text = _short(pick[quality], quality), _short(pick[cost], cost)
+        sentence = f"The only weight that fits: {quality} {quality_text} at {cost_text} {cost}."
     else:
         gain = pick[quality] - runner_up[quality]
-        head = f"+{gain:.3g} {quality}" if gain > 0 else f"the same {quality}"
+        head = f"+{_short(gain, quality)} {quality}" if gain > 0 else f"the same {quality}"
         cost_clause = _change(pick[cost], runner_up[cost], cost)
         sentence = (
             f"{head} over the next best ({runner_up['Weight']}){' ' + cost_clause if cost_clause else ''}."
@@ -61,7 +66,7 @@ def _reason(pick: pd.Series, runner_up: pd.Series | None, quality: str, cost: st
     if pick[registry.PARETO_OPTIMAL.label]:
         sentence += f" Pareto-optimal: no weight that fits is both more accurate and cheaper in {cost}."
     if cost == registry.LATENCY.label and measured_on:
-        sentence += f" Latency {pick[cost]:.3f} ms a batch on {measured_on}."
+        sentence += f" Latency {registry.number_text(pick[cost], cost)} ms a batch on {measured_on}."
     return sentence
 
 
