@@ -22,6 +22,14 @@ from torchvision_stats.views.codec import Codec, View
 from torchvision_stats.views.sidebar import SIDEBAR, SidebarContext, SidebarView
 
 
+def put(key: str, value: object) -> None:
+    """Give a widget `value` before it is drawn, unless it holds it already: a value put through
+    Session State is sent to the browser as one set by the app, and the browser redraws that widget
+    (25 ms of a Y-axis change on Explore, measured, for the sidebar's two selects alone)."""
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
+
+
 def _sidebar_widgets() -> dict[str, object]:
     return {name: st.session_state.get(SIDEBAR.keys(name)) for name in SIDEBAR.widget_names()}
 
@@ -34,7 +42,7 @@ def sidebar_view(context: SidebarContext) -> tuple[SidebarView, list[str]]:
     params = SIDEBAR.query_from_widgets(_sidebar_widgets()) if drawn else st.query_params.to_dict()
     view, notices = SIDEBAR.from_query(params, context)
     for name, value in SIDEBAR.to_widgets(view).items():
-        st.session_state[SIDEBAR.keys(name)] = value
+        put(SIDEBAR.keys(name), value)
     wanted = SIDEBAR.to_query(view)
     for key in SIDEBAR.url_keys():
         if key not in wanted:
@@ -103,11 +111,11 @@ class PageState(Generic[View]):
 
     def set_widgets(self, view: View) -> None:
         for name, value in self.codec.to_widgets(view).items():
-            st.session_state[self.key(name)] = value
+            put(self.key(name), value)
 
     def set(self, name: str, value: Any) -> None:
         """Put one widget's value right before it is drawn (a value the data made invalid)."""
-        st.session_state[self.key(name)] = value
+        put(self.key(name), value)
 
     def keep_apart(self, changed: str, other: str, previous: Any) -> None:
         """A widget callback: when `changed` took the value `other` holds, `other` takes the one
