@@ -19,8 +19,7 @@ state, result, tables, view = page.state, page.result, page.tables, page.view
 table, category, notices = page.table, page.category, page.notices
 families = sorted(table[registry.FAMILY.label].dropna().unique())
 range_controls = controls.range_controls(table)
-for label, control in range_controls.items():
-    state.set(f"range.{label}", control.held(view.limit_on(label)))
+explore.hold_ranges(page, range_controls)
 filters = analysis.Filters(view.q, view.family, view.ranges)
 
 st.title("Explore")

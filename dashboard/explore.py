@@ -13,7 +13,7 @@ from torchvision_stats.output import charts, formatting
 from torchvision_stats.questions import analysis
 from torchvision_stats.views import controls
 from torchvision_stats.views import explore as explore_view
-from torchvision_stats.views.explore import EXPLORE
+from torchvision_stats.views.explore import EXPLORE, ExploreView
 
 keys = EXPLORE.keys
 
@@ -98,5 +98,30 @@ def view_controls(
         required=True,
         help="Weights no other weight beats on both axes (more accuracy, fewer params/GFLOPS).",
     )
-    with st.expander("Metric ranges", icon=":material/tune:", expanded=bool(view.ranges)):
-        widgets.range_controls(range_controls, keys.prefix("range"))
+    ranges_box = st.expander(
+        "Metric ranges",
+        icon=":material/tune:",
+        expanded=ranges_open(view),
+        key=keys("ranges-open"),
+        on_change="rerun",
+    )
+    if ranges_box.open:  # drawn only when open: eleven sliders are ~30 ms of each repaint
+        with ranges_box:
+            widgets.range_controls(range_controls, keys.prefix("range"))
+
+
+def ranges_open(view: ExploreView) -> bool:
+    """Whether *Metric ranges* is open: as the visitor left it, else open when the view narrows one."""
+    return bool(st.session_state.get(keys("ranges-open"), bool(view.ranges)))
+
+
+def hold_ranges(page: CategoryPage, range_controls: dict[str, controls.RangeControl]) -> None:
+    """Each range control's value for the view, before the controls are drawn; kept for the view
+    while they are not drawn (Streamlit drops the state of a widget a run does not draw unless the
+    run gives it again)."""
+    for label, control in range_controls.items():
+        value = control.held(page.view.limit_on(label))
+        if ranges_open(page.view):
+            page.state.set(f"range.{label}", value)
+        else:
+            page.state.keep(f"range.{label}", value)

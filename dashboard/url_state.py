@@ -117,6 +117,11 @@ class PageState(Generic[View]):
         """Put one widget's value right before it is drawn (a value the data made invalid)."""
         put(self.key(name), value)
 
+    def keep(self, name: str, value: Any) -> None:
+        """Hold a value for a widget this run does not draw: Streamlit drops a widget's state at the
+        end of a run that did not draw it, unless the run gave it again."""
+        st.session_state[self.key(name)] = value
+
     def keep_apart(self, changed: str, other: str, previous: Any) -> None:
         """A widget callback: when `changed` took the value `other` holds, `other` takes the one
         `changed` had (choosing the Y axis's metric for X swaps the axes)."""

@@ -466,9 +466,18 @@ def range_control(app: AppTest, label: str):
     return next(w for w in [*app.slider, *app.select_slider] if w.key == f"explore.range.{label}")
 
 
+def open_metric_ranges(app: AppTest) -> None:
+    """Open *Metric ranges*, as a click does (AppTest cannot click an expander): its controls are
+    drawn only while it is open."""
+    app.session_state["explore.ranges-open"] = True
+    app.run()
+
+
 def test_metric_range_controls_change_the_plotted_count_and_the_url():
     app = run_app({"category": "object_detection"})
     assert app.caption[1].value.startswith("9 of 9 weights plotted")
+    assert not [*app.slider, *app.select_slider]  # closed, as no range narrows the view: not drawn
+    open_metric_ranges(app)
     gflops = range_control(app, "GFLOPS")  # 0.58 … 280.37: a log scale of readable stops
     assert gflops.value == (0.58, 280.37) and "5" in gflops.options and "100" in gflops.options
     gflops.set_range(0.58, 100.0).run()

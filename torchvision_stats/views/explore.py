@@ -98,7 +98,7 @@ EXPLORE = Codec(
         Choice("pareto", lambda so_far, tables: PARETO_MODES, lambda so_far, tables: "off"),
         Ranges("ranges", _spans, widget="range", needs=CATEGORY),
     ),
-    widgets=("chart", "show-table", "download", "download-selection", "snippet-weight"),
+    widgets=("chart", "show-table", "download", "download-selection", "snippet-weight", "ranges-open"),
 )
 
 
