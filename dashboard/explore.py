@@ -119,6 +119,7 @@ def hold_ranges(page: CategoryPage, range_controls: dict[str, controls.RangeCont
     """Each range control's value for the view, before the controls are drawn; kept for the view
     while they are not drawn (Streamlit drops the state of a widget a run does not draw unless the
     run gives it again)."""
+    widgets.hold_range_ends(range_controls, keys.prefix("range"))
     for label, control in range_controls.items():
         value = control.held(page.view.limit_on(label))
         if ranges_open(page.view):

@@ -131,13 +131,18 @@ def open_range_ends(key_prefix: str) -> None:
             st.session_state[key] = (limit.low, limit.high)
 
 
+def hold_range_ends(controls_by_metric: dict[str, RangeControl], key_prefix: str) -> None:
+    """Remember the data's ends the range values of this run are held against (drawn or not), so
+    that open_range_ends can tell an end at the data's from a limit on the next run."""
+    st.session_state[f"{key_prefix}.drawn-ends"] = {
+        c.label: (c.low, c.high) for c in controls_by_metric.values()
+    }
+
+
 def range_controls(controls_by_metric: dict[str, RangeControl], key_prefix: str) -> None:
     """A row of range controls, one per metric, holding (low, high) under `key_prefix`.<label>:
     a log-scale select slider of readable stops for metrics spanning decades, else a slider in
     steps of the metric's precision. Their values are set (by the page) before they are drawn."""
-    st.session_state[f"{key_prefix}.drawn-ends"] = {
-        c.label: (c.low, c.high) for c in controls_by_metric.values()
-    }
     per_row = 4  # a label such as "Throughput (inputs/s) (log scale)" on one line
     count = len(controls_by_metric)
     cells = [cell for _ in range(0, count, per_row) for cell in st.columns(per_row)]
