@@ -66,16 +66,22 @@ def _with_extras(version: str, generation: int, set_id: str, set_stamp: tuple[in
     )
 
 
+def _chosen_set() -> tuple[str, tuple[int, int]]:
+    """The visitor's measurement set ("" for none) and its files' stamp: what the cached data is keyed on."""
+    chosen = measurement_sets.selected()
+    set_id = chosen.id if chosen else ""
+    return set_id, measurement_sets.store().stamp_of(set_id)
+
+
 def page_data() -> LoadResult:
     """The data every page shows, for the selected version and measurement set; a message instead
     when there is none."""
     version = versions.selected()
-    chosen = measurement_sets.selected()
-    set_id = chosen.id if chosen else ""
+    set_id, stamp = _chosen_set()
     try:
         # The generation pinned by begin_run: the page and the sidebar of one run show the same
         # data even when a refresh lands in between.
-        result = _with_extras(version, pinned_generation(), set_id, measurement_sets.store().stamp_of(set_id))
+        result = _with_extras(version, pinned_generation(), set_id, stamp)
     except DataUnavailable as error:
         if version != st.session_state.get(versions.SHOWN_KEY, versions.DEFAULT):
             versions.switch_failed(version, str(error))  # back to what was shown, saying why
@@ -104,10 +110,7 @@ def _hover_texts(
 def hover_texts(category: str) -> dict[str, str]:
     """Weight → its label on the charts (every metric formatted), made once per data, set and
     category and shared by every session (read only), not on each rerun (~10 ms)."""
-    chosen = measurement_sets.selected()
-    set_id = chosen.id if chosen else ""
-    stamp = measurement_sets.store().stamp_of(set_id)
-    return _hover_texts(versions.selected(), pinned_generation(), set_id, stamp, category)
+    return _hover_texts(versions.selected(), pinned_generation(), *_chosen_set(), category)
 
 
 @st.cache_resource(ttl=DATA_TTL, show_spinner=False, max_entries=8)
