@@ -44,3 +44,25 @@ def test_hover_escapes_scraped_markup():
     text = charts.hover_texts(table)[0]
     assert text.startswith("<b>&lt;img src=x onerror=alert(1)&gt;</b><br>Family: AlexNet")
     assert "<img" not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "margin"),
+    [
+        # Left margins Plotly pushed out to in Chromium under Streamlit's chart theme, read from
+        # the drawn charts (`_fullLayout._size.l`) before the figure gave any: the widest y tick
+        # label decides it.
+        ({}, 65),  # Acc@1, "55" … "90"
+        ({"y": "Acc@5"}, 71),  # "100": the padded range reaches past 98.7
+        ({"x": "Acc@1", "y": "GFLOPS", "logy": "1"}, 80),  # "1,000"
+        ({"category": "video_classification", "y": "Params (M)", "logy": "1"}, 71),  # "100"
+        ({"category": "keypoint_detection", "x": "GFLOPS", "y": "Params (M)"}, 74),  # one value: "58.5"
+        ({"category": "keypoint_detection", "x": "Box MAP", "y": "GFLOPS"}, 80),  # "134.5"
+    ],
+)
+def test_the_figure_leaves_its_axes_the_room_they_take(query, margin):
+    """A figure whose margins already hold its axes is drawn once; Plotly draws one twice whose
+    axes push them out (tests/e2e/test_browser.py checks the same in the browser)."""
+    view, _ = EXPLORE.from_query(query, TABLES)
+    figure = charts.scatter_figure(TABLES[view.category], view)
+    assert (figure.layout.margin.l, figure.layout.margin.b) == (margin, 65)

@@ -121,6 +121,16 @@ def test_every_category_plots_one_point_per_row(page, app_url, slug, screenshots
     )  # VGG16 features: no Acc@1
     expect_points(page, expected)
     expect(page.locator(".js-plotly-plot .xtitle")).to_have_text("Params (M)")
+    # The figure's margins held its axes (Plotly pushed none out, so drew it once), and no wider:
+    # the y title sits as near the left edge as when Plotly sized the margin itself (9.7 px).
+    given, drawn, title_left = page.evaluate(
+        """() => { const chart = document.querySelector('.js-plotly-plot');
+            const edge = chart.querySelector('.main-svg').getBoundingClientRect().left;
+            const margin = chart.layout.margin, size = chart._fullLayout._size;
+            return [[margin.l, margin.b], [size.l, size.b],
+                    chart.querySelector('.ytitle').getBoundingClientRect().left - edge]; }"""
+    )
+    assert drawn == given and 8 <= title_left <= 12
     page.screenshot(path=screenshots / f"explore-{slug}.png")
 
 
