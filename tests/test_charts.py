@@ -1,4 +1,4 @@
-"""The Explore figure: valid Plotly, one point per drawable row, hover text escaped."""
+"""The Explore figure: valid Plotly, one point per drawable row, hover text escaped, room for its axes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import pytest
 
 from tests.conftest import parsed_tables
 from tests.test_app import OBJECT_DETECTION_FRONTIER
+from torchvision_stats.data.measurement_store import SetStore, with_measurements
+from torchvision_stats.data.snapshot import load_snapshot
 from torchvision_stats.output import charts
 from torchvision_stats.views.explore import EXPLORE
 
@@ -66,3 +68,21 @@ def test_the_figure_leaves_its_axes_the_room_they_take(query, margin):
     view, _ = EXPLORE.from_query(query, TABLES)
     figure = charts.scatter_figure(TABLES[view.category], view)
     assert (figure.layout.margin.l, figure.layout.margin.b) == (margin, 65)
+
+
+@pytest.mark.parametrize(
+    ("query", "margin"),
+    [
+        # Read likewise from Chromium, on the build machine's reference set (the server's default).
+        ({"y": "Latency (ms)"}, 71),  # "14k": Plotly writes thousands once the range reaches 10,000
+        ({"y": "Latency (ms)", "logy": "1"}, 86),  # "10,000"
+        ({"category": "object_detection", "y": "Peak memory (MB)"}, 71),  # "900": no tick at 1,000
+        ({"category": "video_classification", "y": "Throughput (inputs/s)"}, 68),  # "1.5"
+    ],
+)
+def test_measured_axes_get_the_room_they_take(query, margin):
+    tables = with_measurements(
+        load_snapshot("main"), SetStore().load("reference-build-machine-batch1-float32")
+    ).tables
+    view, _ = EXPLORE.from_query({"x": "Params (M)", "logx": "1", **query}, tables)
+    assert charts.scatter_figure(tables[view.category], view).layout.margin.l == margin

@@ -106,9 +106,9 @@ def _left_margin(axis: dict, values: list[float]) -> int:
 
 def _tick_labels(axis: dict, values: list[float]) -> list[str]:
     """The widest labels a y axis over `values` can show. Plotly pads the markers' range (5 % of
-    the axis and a marker's radius: ~7 % of the values' span; 8 % here) and, on a linear axis, puts about
-    ten ticks on it at a step rounded up to 2, 5 or 10 × 10^k; a log axis shows those of its own
-    tick texts in range."""
+    the axis and a marker's radius: ~7 % of the values' span; 8 % here) and, on a linear axis,
+    puts ticks on it at a tenth of its span rounded up to 2, 5 or 10 × 10^k, written in
+    thousands ("14k") once the range reaches 10,000; a log axis shows its own tick texts in range."""
     finite = [value for value in values if value == value and (value > 0 or axis["type"] != "log")]
     if not finite:
         return []
@@ -117,11 +117,15 @@ def _tick_labels(axis: dict, values: list[float]) -> list[str]:
         ticks = zip(axis["tickvals"], axis["ticktext"], strict=True)
         return [text for tick, text in ticks if low <= math.log10(tick) <= high]
     low, high = _padded(min(finite), max(finite))
-    rough = (high - low) / 10 or abs(high) or 1.0
+    rough = (high - low) / 10
     base = 10.0 ** math.floor(math.log10(rough))
     step = base * next(m for m in (2, 5, 10) if m >= rough / base)
-    decimals = max(0, -math.floor(math.log10(step)))
-    return [f"{end:.{decimals}f}" for end in (low, high)]
+    range_exponent = math.floor(math.log10(max(abs(low), abs(high))) + 0.01)
+    exponent = 3 * round((range_exponent - 1) / 3) if range_exponent > 3 else 0
+    suffix = {0: "", 3: "k", 6: "M"}.get(exponent, "B")
+    decimals = max(0, exponent - math.floor(math.log10(step)))
+    ends = (math.ceil(low / step) * step + 0.0, math.floor(high / step) * step)  # + 0.0: no "-0"
+    return [f"{end / 10**exponent:.{decimals}f}{suffix}" for end in ends]
 
 
 def _padded(low: float, high: float) -> tuple[float, float]:
