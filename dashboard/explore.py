@@ -120,9 +120,6 @@ def hold_ranges(page: CategoryPage, range_controls: dict[str, controls.RangeCont
     while they are not drawn (Streamlit drops the state of a widget a run does not draw unless the
     run gives it again)."""
     widgets.hold_range_ends(range_controls, keys.prefix("range"))
+    hold = page.state.set if ranges_open(page.view) else page.state.keep
     for label, control in range_controls.items():
-        value = control.held(page.view.limit_on(label))
-        if ranges_open(page.view):
-            page.state.set(f"range.{label}", value)
-        else:
-            page.state.keep(f"range.{label}", value)
+        hold(f"range.{label}", control.held(page.view.limit_on(label)))

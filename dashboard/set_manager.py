@@ -126,7 +126,7 @@ def set_manager(known_weights: set[str]) -> None:
         st.rerun()
     actions[3].download_button(
         "Download",
-        data=measurement_sets.store().csv_bytes(chosen),
+        data=lambda: measurement_sets.store().csv_bytes(chosen),  # read when clicked, not every rerun
         file_name=f"{chosen}.csv",
         mime="text/csv",
         on_click="ignore",
